@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: GPL-2.0
+# Kestrel top-level Makefile: Kconfig, the hypervisor image, payload, tests.
+#
+#   make [ARCH=arm64] <board>_defconfig   configure (default: qemu-virt_defconfig)
+#   make menuconfig | savedefconfig | olddefconfig
+#   make                  build $(O)/kestrel.bin
+#   make run              install deps, build, boot under QEMU from U-Boot
+#   make test             install deps, build, run unit and integration tests
+#   make O=<dir>          out-of-tree build (default: build/)
+#   make VERBOSE=y        show every command
+
+ARCH ?= arm64
+O ?= build
+PYTHON ?= /usr/bin/python3
+BOARD_DEFCONFIG ?= qemu-virt_defconfig
+BOOT ?= uboot
+SMP ?= 4
+MEM ?= 1G
+
+srctree := $(CURDIR)
+objtree := $(abspath $(O))
+export srctree objtree
+
+ifeq ($(VERBOSE),y)
+Q :=
+else
+Q := @
+MAKEFLAGS += --no-print-directory
+endif
+
+.DEFAULT_GOAL := all
+.PHONY: all menuconfig savedefconfig olddefconfig run test unit-test \
+	integration-test payload disk clean distclean help deps-build deps-run deps-test
+
+help:
+	@sed -n '3,11s/^# \{0,1\}//p' Makefile
+
+# --- host packages (one script) --------------------------------------------
+deps-build deps-run deps-test:
+	$(Q)$(srctree)/tools/deps.sh $(@:deps-%=%)
+
+# --- configuration ---------------------------------------------------------
+config_file := $(objtree)/.config
+autoconf := $(objtree)/include/generated/autoconf.h
+autoconf_mk := $(objtree)/include/config/auto.conf
+kconfig_files := $(shell find $(srctree)/Kconfig $(srctree)/arch $(srctree)/core \
+	$(srctree)/drivers $(srctree)/emulators $(srctree)/libs -name 'Kconfig*')
+KCONFIG = srctree=$(srctree) ARCH=$(ARCH) KCONFIG_CONFIG=$(config_file) \
+	$(PYTHON) /usr/lib/python3/dist-packages/$(1).py
+
+%_defconfig: deps-build
+	$(Q)mkdir -p $(objtree)
+	$(Q)test -f arch/$(ARCH)/configs/$@ || \
+		{ echo "config: no board config arch/$(ARCH)/configs/$@" >&2; exit 1; }
+	$(Q)$(call KCONFIG,defconfig) --kconfig Kconfig arch/$(ARCH)/configs/$@
+
+menuconfig olddefconfig: deps-build
+	$(Q)mkdir -p $(objtree)
+	$(Q)$(call KCONFIG,$@) Kconfig
+
+savedefconfig: $(config_file)
+	$(Q)$(call KCONFIG,savedefconfig) --kconfig Kconfig --out $(objtree)/defconfig
+	@echo "config: wrote $(O)/defconfig; copy it to arch/$(ARCH)/configs/<board>_defconfig"
+
+$(config_file):
+	@echo "config: no $(O)/.config yet, using arch/$(ARCH)/configs/$(BOARD_DEFCONFIG)"
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) ARCH=$(ARCH) $(BOARD_DEFCONFIG)
+
+# genconfig only rewrites files whose content changed and touches one stamp
+# file per changed symbol under include/config/, which fixdep makes objects
+# depend on: a config change rebuilds exactly the files that test the symbol.
+$(autoconf_mk): $(config_file) $(kconfig_files)
+	$(Q)mkdir -p $(dir $(autoconf)) $(dir $(autoconf_mk))
+	$(Q)$(call KCONFIG,genconfig) --header-path $(autoconf) \
+		--config-out $(autoconf_mk) --sync-deps $(objtree)/include/config Kconfig
+	$(Q)touch $(autoconf_mk)
+
+config_goals := %_defconfig menuconfig olddefconfig savedefconfig clean distclean \
+	help deps-build deps-run deps-test unit-test
+ifneq ($(filter-out $(config_goals),$(or $(MAKECMDGOALS),all)),)
+include $(autoconf_mk)
+# Until auto.conf exists (make remakes it, then restarts) nothing is known.
+ifneq ($(wildcard $(autoconf_mk)),)
+include $(srctree)/tools/build.mk
+endif
+endif
+
+# --- running and testing ---------------------------------------------------
+run: deps-run
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) ARCH=$(ARCH) disk
+	$(Q)$(PYTHON) $(srctree)/tools/run.py --boot $(BOOT) --smp $(SMP) --mem $(MEM) \
+		--disk $(objtree)/disk.img --image $(objtree)/kestrel.bin \
+		--payload $(objtree)/payload.cpio
+
+unit-test: deps-test
+	$(Q)$(MAKE) -C $(srctree)/tests/unit O=$(objtree)/unit
+
+integration-test: deps-test
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) ARCH=$(ARCH) disk
+	$(Q)cd $(srctree) && KESTREL_BUILD=$(objtree) $(PYTHON) -m pytest tests/integration
+
+test: deps-test
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) ARCH=$(ARCH) disk
+	$(Q)$(MAKE) -C $(srctree)/tests/unit O=$(objtree)/unit build-only
+	$(Q)cd $(srctree) && KESTREL_BUILD=$(objtree) $(PYTHON) -m pytest tests
+
+clean:
+	$(Q)rm -rf $(objtree)/arch $(objtree)/core $(objtree)/drivers $(objtree)/emulators \
+		$(objtree)/libs $(objtree)/libfdt $(objtree)/unit $(objtree)/kestrel* \
+		$(objtree)/payload* $(objtree)/disk.img
+
+distclean:
+	$(Q)rm -rf $(objtree)

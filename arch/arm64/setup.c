@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/* From the entry code to the core: EL2 state, vectors, MMU, CPU ids. */
+#include <arch_boot.h>
+#include <arch_cpu.h>
+#include <arch_debug.h>
+#include <arch_sysreg.h>
+#include <kestrel/compiler.h>
+#include <kestrel/types.h>
+#include "arm64.h"
+
+/* Boot stacks: CPU n uses cpu_stacks[n] until its idle loop, then for good. */
+u8 cpu_stacks[CONFIG_NR_CPUS][CONFIG_STACK_SIZE] __aligned(16);
+
+static void puts_early(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	arch_early_puts(s, n);
+}
+
+/* Entered at the wrong exception level: say so and stop. MMU state unknown,
+ * no relocation done: only PC-relative data is used. */
+__noreturn void arm64_wrong_el(u64 el)
+{
+	char msg[] = "kestrel: fatal: entered at EL?, but Kestrel must be started at EL2 "
+		     "(boot it with virtualization enabled: QEMU -M virt,virtualization=on)\n"
+		     "kestrel: system halted\n";
+
+	for (char *p = msg; *p; p++)
+		if (*p == '?') {
+			*p = '0' + (el & 3);
+			break;
+		}
+	puts_early(msg);
+	arch_cpu_halt();
+}
+
+static void el2_cpu_setup(unsigned int cpu)
+{
+	arch_cpu_set_id(cpu);
+	write_sysreg((u64)arm64_el2_vectors, vbar_el2);
+	/* Physical interrupts are taken to EL2 (IMO/FMO/AMO); lower ELs run
+	 * AArch64 and see only virtual interrupts. */
+	write_sysreg(HCR_RW | HCR_IMO | HCR_FMO | HCR_AMO, hcr_el2);
+	write_sysreg(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN, cnthctl_el2);
+	write_sysreg(0, cntvoff_el2);
+	isb();
+}
+
+__noreturn void arm64_boot_main(hpa_t fdt, hpa_t image_start, hpa_t image_end)
+{
+	static struct boot_info info;
+
+	info.fdt = fdt;
+	info.image_start = image_start;
+	info.image_end = image_end;
+	arch_early_init(&info);
+	kestrel_main(&info);
+}
+
+void arch_early_init(struct boot_info *info)
+{
+	el2_cpu_setup(0);
+	arm64_mmu_build(info->fdt);
+	arm64_mmu_enable();
+}
+
+int arch_init(void)
+{
+	return 0;
+}
+
+void arch_secondary_init(unsigned int cpu)
+{
+	arm64_mmu_enable();
+	el2_cpu_setup(cpu);
+}
+
+__noreturn void arm64_secondary_main(unsigned int cpu)
+{
+	arch_secondary_init(cpu);
+	kestrel_secondary_main(cpu);
+}

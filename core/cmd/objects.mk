@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: GPL-2.0
+obj-y += help.o version.o
+obj-$(CONFIG_CMD_HOST) += host.o
+obj-$(CONFIG_CMD_HEAP) += heap.o
+obj-$(CONFIG_CMD_DEVTREE) += devtree.o
+obj-$(CONFIG_CMD_LOG) += log.o
+obj-$(CONFIG_CMD_POWER) += reset.o shutdown.o

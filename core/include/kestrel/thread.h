@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Hypervisor threads and the per-CPU scheduler. Threads run at the
+ * hypervisor's privilege level and are switched cooperatively: a thread runs
+ * until it blocks or yields (guests are preempted at their trap boundaries).
+ */
+#ifndef KESTREL_THREAD_H
+#define KESTREL_THREAD_H
+
+#include <kestrel/types.h>
+#include <kestrel/spinlock.h>
+#include <arch_thread.h>
+#include <list.h>
+
+enum thread_state { THREAD_RUNNABLE, THREAD_RUNNING, THREAD_BLOCKED, THREAD_DEAD };
+
+struct thread {
+	struct arch_thread_ctx ctx;	/* first: switched by arch code */
+	char name[16];
+	enum thread_state state;
+	unsigned int cpu;
+	struct list_head rq_node;
+	void (*fn)(void *arg);
+	void *arg;
+	void *stack;
+	size_t stack_size;
+	u64 switches_in;
+	bool wake_pending;	/* a wake raced with blocking: do not sleep */
+};
+
+/* Creates a thread bound to `cpu` and makes it runnable. Thread or boot context. */
+struct thread *thread_create(const char *name, void (*fn)(void *), void *arg,
+			     unsigned int cpu);
+
+/* Makes the calling CPU's boot context its idle thread and enters the
+ * scheduler loop: runs runnable threads, else waits for interrupts. */
+__noreturn void sched_start_idle(void);
+
+/* Gives the CPU to another runnable thread of this CPU, if any. Thread context. */
+void thread_yield(void);
+
+/* Blocks the calling thread until thread_wake. A wake that came after the
+ * caller decided to block (but before it slept) is not lost. Thread context,
+ * no spinlocks held. */
+void thread_block(void);
+
+/* Makes t runnable on its CPU, kicking that CPU if it is idle. Any context. */
+void thread_wake(struct thread *t);
+
+struct thread *thread_current(void);
+
+/* Called from the IPI handler of a kicked CPU. IRQ context. */
+void sched_kick_received(void);
+
+/*
+ * Wait queue. A waiter reads the queue's sequence number, checks its
+ * condition, and sleeps only if no wake happened since: no lost wakeups.
+ *
+ *	for (;;) {
+ *		u64 seq = waitq_prepare(&wq);
+ *		if (condition)
+ *			break;
+ *		waitq_wait(&wq, seq, 0);
+ *	}
+ */
+struct waitq {
+	spinlock_t lock;
+	struct list_head waiters;
+	u64 seq;
+};
+#define WAITQ_INIT(wq) { SPINLOCK_INIT, LIST_HEAD_INIT((wq).waiters), 0 }
+
+void waitq_init(struct waitq *wq);
+/* Returns the sequence number to pass to waitq_wait. Any context. */
+u64 waitq_prepare(struct waitq *wq);
+/* Sleeps unless wq was woken after `seq` was read; wakes on waitq_wake_all
+ * or after timeout_ns (0: no timeout). Returns false on timeout. Thread
+ * context, no spinlocks held. */
+bool waitq_wait(struct waitq *wq, u64 seq, u64 timeout_ns);
+/* Wakes every thread sleeping on wq. Any context. */
+void waitq_wake_all(struct waitq *wq);
+
+/* Sleeps the calling thread for ns. Thread context. */
+void thread_sleep_ns(u64 ns);
+
+#endif

@@ -1,0 +1,81 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Builds the raw virtio boot disk that U-Boot's distro boot starts Kestrel from.
+#
+# Usage: tools/mkbootdisk.sh OUT KESTREL_IMAGE PAYLOAD
+#
+# Layout (MBR, 512-byte sectors, 1 MiB aligned):
+#   partition 1  FAT16, bootable, 64 MiB at 1 MiB:  boot.scr, kestrel.bin, payload.cpio
+#   partition 2  type 0xda (non-FS data), 64 MiB at 65 MiB, zero-filled: reserved
+#                for Kestrel's snapshot store
+# No root or loop devices: sfdisk and mtools work on the file directly. The
+# image is built beside OUT and renamed over it, so re-running replaces OUT.
+set -eu
+
+die() { echo "mkbootdisk: $*" >&2; exit 1; }
+
+[ $# -eq 3 ] || die "usage: $0 OUT KESTREL_IMAGE PAYLOAD"
+out=$1
+image=$2
+payload=$3
+script_src=$(dirname "$0")/boot.cmd
+
+[ -f "$image" ] || die "Kestrel image '$image' not found"
+[ -f "$payload" ] || die "payload '$payload' not found"
+[ -f "$script_src" ] || die "boot script source '$script_src' not found"
+for tool in mkimage sfdisk mformat mcopy truncate; do
+	command -v "$tool" >/dev/null 2>&1 ||
+		die "'$tool' not found (install with: tools/deps.sh run)"
+done
+
+sector=512
+p1_start=2048				# 1 MiB
+p1_size=$((64 * 1024 * 1024 / sector))	# 64 MiB
+p2_start=$((p1_start + p1_size))
+p2_size=$((64 * 1024 * 1024 / sector))	# 64 MiB
+total=$((p2_start + p2_size))
+p1_off=$((p1_start * sector))
+
+# booti loads the image at kernel_addr_r (0x40400000) and the payload at
+# ramdisk_addr_r (0x44000000): a bigger image would be overwritten.
+image_size=$(wc -c <"$image")
+payload_size=$(wc -c <"$payload")
+[ "$image_size" -le $((0x44000000 - 0x40400000)) ] ||
+	die "Kestrel image '$image' is $image_size bytes; U-Boot's load window is 60 MiB"
+
+mkdir -p "$(dirname "$out")"
+tmp="$out.tmp.$$"
+scr="$tmp.scr"
+trap 'rm -f "$tmp" "$scr"' EXIT
+rm -f "$tmp"
+
+mkimage -A arm64 -O linux -T script -C none -n "Kestrel boot script" \
+	-d "$script_src" "$scr" >/dev/null ||
+	die "mkimage failed on $script_src"
+
+truncate -s $((total * sector)) "$tmp"
+sfdisk --quiet --no-reread --no-tell-kernel "$tmp" >/dev/null <<EOF ||
+label: dos
+label-id: 0x4b455354
+unit: sectors
+
+start=$p1_start, size=$p1_size, type=e, bootable
+start=$p2_start, size=$p2_size, type=da
+EOF
+	die "sfdisk failed on $tmp"
+
+# Fixed serial and label keep the image reproducible from the same inputs.
+export MTOOLS_SKIP_CHECK=1
+mformat -i "$tmp@@$p1_off" -T "$p1_size" -h 64 -s 32 -H "$p1_start" \
+	-N 4b455354 -v KESTREL :: || die "mformat failed on $tmp"
+mcopy -i "$tmp@@$p1_off" -o "$scr" ::boot.scr || die "mcopy of boot.scr failed"
+mcopy -i "$tmp@@$p1_off" -o "$image" ::kestrel.bin ||
+	die "mcopy of '$image' failed (partition 1 is 64 MiB)"
+mcopy -i "$tmp@@$p1_off" -o "$payload" ::payload.cpio ||
+	die "mcopy of '$payload' failed (partition 1 is 64 MiB)"
+
+mv -f "$tmp" "$out"
+trap - EXIT
+rm -f "$scr"
+echo "mkbootdisk: built $out: p1 FAT 64 MiB (boot.scr, kestrel.bin $image_size B," \
+	"payload.cpio $payload_size B), p2 raw 64 MiB type 0xda at byte $((p2_start * sector))"
