@@ -52,15 +52,16 @@ def _need_file(path, what):
 
 def qemu_argv(boot="uboot", disk=None, image=None, payload=None, smp=1,
               mem="1G", dtb=None, interactive=True, extra=(),
-              machine_opts=""):
+              machine_opts="", machine=MACHINE):
     """Return the QEMU argv list (argv[0] included) for one boot.
 
     boot: 'uboot' (needs disk) or 'direct' (needs image; payload and disk
     optional). interactive=True puts the monitor on the serial console
-    (mon:stdio, Ctrl-A X quits); False gives tests a plain '-serial stdio
+    (muxed on stdio, Ctrl-A X quits, Ctrl-C reaches Kestrel); False gives tests a plain '-serial stdio
     -monitor none'. dtb: a DTB file QEMU hands over instead of its own.
     extra: more QEMU arguments, appended last. machine_opts: appended to
-    the -M value (e.g. 'dumpdtb=FILE').
+    the -M value (e.g. 'dumpdtb=FILE'). machine: the -M base value
+    (tests drop virtualization=on to check the wrong-EL message).
 
     '-nic none': virt's default NIC is virtio-net-pci, whose option ROM
     (efi-virtio.rom, package ipxe-qemu) QEMU refuses to start without; add a
@@ -68,13 +69,16 @@ def qemu_argv(boot="uboot", disk=None, image=None, payload=None, smp=1,
     """
     if boot not in BOOT_MODES:
         raise QemuSetupError(f"boot mode '{boot}' is not one of {BOOT_MODES}")
-    machine = MACHINE + ("," + machine_opts if machine_opts else "")
+    machine = machine + ("," + machine_opts if machine_opts else "")
     argv = [find_qemu(), "-M", machine, "-cpu", CPU, "-smp", str(smp),
             "-m", str(mem), "-nographic", "-nic", "none"]
+    # signal=off: Ctrl-C goes to Kestrel's terminal instead of killing QEMU.
     if interactive:
-        argv += ["-serial", "mon:stdio"]
+        argv += ["-chardev", "stdio,id=console,mux=on,signal=off",
+                 "-serial", "chardev:console", "-mon", "chardev=console"]
     else:
-        argv += ["-serial", "stdio", "-monitor", "none"]
+        argv += ["-chardev", "stdio,id=console,signal=off",
+                 "-serial", "chardev:console", "-monitor", "none"]
 
     if boot == "uboot":
         _need_file(disk, "boot disk (--disk)")
