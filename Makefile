@@ -28,6 +28,9 @@ Q := @
 MAKEFLAGS += --no-print-directory
 endif
 
+# No built-in implicit rules: they would try to "remake" dependency files.
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
 .DEFAULT_GOAL := all
 .PHONY: all menuconfig savedefconfig olddefconfig run test unit-test \
 	integration-test payload disk clean distclean help deps-build deps-run deps-test
@@ -72,7 +75,7 @@ $(config_file):
 $(autoconf_mk): $(config_file) $(kconfig_files)
 	$(Q)mkdir -p $(dir $(autoconf)) $(dir $(autoconf_mk))
 	$(Q)$(call KCONFIG,genconfig) --header-path $(autoconf) \
-		--config-out $(autoconf_mk) --sync-deps $(objtree)/include/config Kconfig
+		--config-out $(autoconf_mk) --sync-deps $(objtree)/include/deps Kconfig
 	$(Q)touch $(autoconf_mk)
 
 config_goals := %_defconfig menuconfig olddefconfig savedefconfig clean distclean \

@@ -248,9 +248,11 @@ void waitq_wake_all(struct waitq *wq)
 
 void thread_sleep_ns(u64 ns)
 {
+	u64 end = time_now_ns() + ns;
 	struct waitq wq;
 
 	waitq_init(&wq);
-	while (waitq_wait(&wq, 0, ns))
-		;	/* only a spurious wake can end the wait early */
+	/* Nothing wakes wq: only the timeout (or a stray wake) ends a wait. */
+	for (u64 now = time_now_ns(); now < end; now = time_now_ns())
+		waitq_wait(&wq, 0, end - now);
 }

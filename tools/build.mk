@@ -56,18 +56,21 @@ endef
 
 quiet_echo = $(if $(Q),@echo "  $(1) $(patsubst $(objtree)/%,%,$@)")
 
-$(objtree)/%.o: $(srctree)/%.c $(autoconf_mk) | $(libfdt_stamp)
+# auto.conf is order-only: fixdep's per-symbol stamps say which objects a
+# config change really affects.
+$(objtree)/%.o: $(srctree)/%.c | $(autoconf_mk) $(libfdt_stamp)
 	$(call quiet_echo,CC)
 	$(call compile,$(CC) $(CFLAGS) $(CFLAGS_$(notdir $@)))
 
-$(objtree)/%.o: $(srctree)/%.S $(autoconf_mk)
+$(objtree)/%.o: $(srctree)/%.S | $(autoconf_mk)
 	$(call quiet_echo,AS)
 	$(call compile,$(CC) $(ASFLAGS))
 
-$(objtree)/libfdt/%.o: $(libfdt_stamp) $(autoconf_mk)
+$(objtree)/libfdt/%.o: $(libfdt_stamp) | $(autoconf_mk)
 	$(call quiet_echo,CC)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(LIBFDT_CFLAGS) -MD -MF $@.d -c -o $@ $(libfdt_src)/$*.c
+	$(Q)$(srctree)/tools/fixdep.sh $@.d $(objtree)
 
 # The linker script goes through the C preprocessor for CONFIG_ values.
 $(objtree)/kestrel.lds: $(srctree)/arch/$(ARCH)/kestrel.lds.S $(autoconf_mk)

@@ -41,7 +41,7 @@ static void host_info(void)
 	int n = 0;
 
 	arch_cpu_describe(cpu, sizeof(cpu));
-	printk("kestrel:   %s on %s (%s, %s)\n", KESTREL_VERSION, CONFIG_BOARD_NAME, arch_name(),
+	printk("version:   Kestrel %s on %s (%s, %s)\n", KESTREL_VERSION, CONFIG_BOARD_NAME, arch_name(),
 	       arch_privilege_level());
 	printk("model:     %s\n", host.model);
 	printk("cpus:      %u online of %u (%s)\n", cpus_online(), nr_cpus, cpu);
@@ -71,12 +71,12 @@ static void host_info(void)
 
 static void host_cpus(void)
 {
-	u64 now = arch_counter_read();
+	u64 up = time_ns_to_ticks(time_now_ns());
 
 	printk("CPU  HWID        STATE    TIMER  IRQS      IPIS      SWITCHES  IDLE\n");
 	for (unsigned int i = 0; i < nr_cpus; i++) {
 		struct cpu *c = &cpus[i];
-		u64 idle_pct = now ? c->idle_ticks * 100 / now : 0;
+		u64 idle_pct = up ? MIN(c->idle_ticks * 100 / up, 100ULL) : 0;
 
 		printk("%-4u 0x%-9llx %-8s %-6s %-9llu %-9llu %-9llu %llu%%\n", i,
 		       (unsigned long long)c->hwid, cpu_state_name(c->state),
