@@ -57,8 +57,8 @@ KCONFIG = srctree=$(srctree) ARCH=$(ARCH) KCONFIG_CONFIG=$(config_file) \
 		{ echo "config: no board config arch/$(ARCH)/configs/$@" >&2; exit 1; }
 	$(Q)$(call KCONFIG,defconfig) --kconfig Kconfig arch/$(ARCH)/configs/$@
 
-menuconfig olddefconfig: deps-build
-	$(Q)mkdir -p $(objtree)
+# Without a .config, menuconfig starts from the default board's defconfig.
+menuconfig olddefconfig: deps-build | $(config_file)
 	$(Q)$(call KCONFIG,$@) Kconfig
 
 savedefconfig: $(config_file)

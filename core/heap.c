@@ -28,7 +28,7 @@ struct slab {
 	u16 cls;
 	u16 nfree;
 	struct list_head node;		/* in its class's partial list */
-	u64 used[(SLAB_SIZE - SLAB_HDR) / 16 / 64];
+	u64 used[((SLAB_SIZE - SLAB_HDR) / 16 + 63) / 64];	/* a bit per object */
 };
 
 struct large {
@@ -167,6 +167,12 @@ void *kzalloc(size_t size)
 	return p;
 }
 
+/* True when object idx of s is allocated. */
+static bool slab_used(const struct slab *s, long idx)
+{
+	return s->used[idx / 64] & (1ULL << (idx % 64));
+}
+
 /* Finds the slab object index of ptr, or -1. Lock held. */
 static long slab_index(const struct slab *s, const void *ptr)
 {
@@ -189,8 +195,11 @@ size_t ksize(const void *ptr)
 
 	if (!ptr)
 		return 0;
-	if (s->magic == SLAB_MAGIC && slab_index(s, ptr) >= 0)
-		return class_size(s->cls);
+	if (s->magic == SLAB_MAGIC) {
+		long idx = slab_index(s, ptr);
+
+		return idx >= 0 && slab_used(s, idx) ? class_size(s->cls) : 0;
+	}
 	if (l->magic == LARGE_MAGIC && (uintptr_t)ptr == base + LARGE_HDR)
 		return l->size;
 	return 0;
@@ -208,7 +217,7 @@ void kfree(void *ptr)
 		struct slab *s = (struct slab *)base;
 		long idx = slab_index(s, ptr);
 
-		if (idx < 0 || !(s->used[idx / 64] & (1ULL << (idx % 64))))
+		if (idx < 0 || !slab_used(s, idx))
 			goto bad;
 		s->used[idx / 64] &= ~(1ULL << (idx % 64));
 		if (s->nfree++ == 0)

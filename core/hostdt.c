@@ -81,22 +81,42 @@ int hostdt_reg(const void *fdt, int node, int idx, u64 *addr, u64 *size)
 	return 0;
 }
 
-int hostdt_irq(const void *fdt, int node, int idx, u32 *type, u32 *num, u32 *flags)
+static int interrupt_parent(const void *fdt, int node)
 {
-	int len;
-	const fdt32_t *p = fdt_getprop(fdt, node, "interrupts", &len);
+	for (; node >= 0; node = fdt_parent_offset(fdt, node)) {
+		int len;
+		const fdt32_t *ph = fdt_getprop(fdt, node, "interrupt-parent", &len);
 
+		if (ph && len == 4)
+			return fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*ph));
+	}
+	return -ENOENT;
+}
+
+int hostdt_irq_cells(const void *fdt, int node, int idx, u32 *cells, int max)
+{
+	int parent = interrupt_parent(fdt, node);
+	int len, n;
+	const fdt32_t *p, *nc;
+
+	if (parent < 0)
+		return -ENOENT;
+	nc = fdt_getprop(fdt, parent, "#interrupt-cells", &len);
+	if (!nc || len != 4)
+		return -EINVAL;
+	n = fdt32_to_cpu(*nc);
+	if (n < 1 || n > max)
+		return -EINVAL;
+	p = fdt_getprop(fdt, node, "interrupts", &len);
 	if (!p)
 		return -ENOENT;
-	if (len % 12)
+	if (len % (4 * n))
 		return -EINVAL;
-	if (idx < 0 || idx >= len / 12)
+	if (idx < 0 || idx >= len / (4 * n))
 		return -ENOENT;
-	p += idx * 3;
-	*type = fdt32_to_cpu(p[0]);
-	*num = fdt32_to_cpu(p[1]);
-	*flags = fdt32_to_cpu(p[2]);
-	return 0;
+	for (int i = 0; i < n; i++)
+		cells[i] = fdt32_to_cpu(p[idx * n + i]);
+	return n;
 }
 
 static int add_reserved(struct host_info *hi, u64 base, u64 size, char *err, size_t errlen)

@@ -6,6 +6,7 @@
 #include <kestrel/thread.h>
 #include <kestrel/log.h>
 #include <kestrel/errno.h>
+#include <kestrel/hostdt.h>
 #include <arch_cpu.h>
 
 struct irq_desc {
@@ -76,6 +77,20 @@ int irq_request(unsigned int hwirq, const char *name, irq_handler_t handler, voi
 	 * later CPU by irq_cpu_init. */
 	chip->enable(hwirq, percpu ? arch_cpu_id() : cpu);
 	return 0;
+}
+
+int irq_from_dt(const void *fdt, int node, int idx, unsigned int *hwirq,
+		enum irq_trigger *trigger)
+{
+	u32 cells[4];
+	int n;
+
+	if (!chip || !chip->dt_translate)
+		return -ENODEV;
+	n = hostdt_irq_cells(fdt, node, idx, cells, ARRAY_SIZE(cells));
+	if (n < 0)
+		return n;
+	return chip->dt_translate(cells, n, hwirq, trigger);
 }
 
 int irq_cpu_init(unsigned int cpu)

@@ -10,7 +10,7 @@
 #include <printf.h>
 #include <string.h>
 
-#define CONFIG_DTB_NAME "config.dtb"
+#define PAYLOAD_CONFIG_NAME "config.dtb"
 
 static enum payload_state state = PAYLOAD_NONE;
 static char error[160] = "no payload: the boot loader passed no initrd";
@@ -51,13 +51,13 @@ int payload_init(bool present, hpa_t start, hpa_t end)
 	files = n;
 	state = PAYLOAD_OK;
 	error[0] = '\0';
-	if (cpio_find(base, size, CONFIG_DTB_NAME, &f) == 0) {
+	if (cpio_find(base, size, PAYLOAD_CONFIG_NAME, &f) == 0) {
 		/* cpio aligns data to 4 bytes; libfdt wants 8. */
 		void *copy = kmalloc(f.size);
 		int r;
 
 		if (!copy) {
-			log_err("%s: out of memory for %zu bytes", CONFIG_DTB_NAME, f.size);
+			log_err("%s: out of memory for %zu bytes", PAYLOAD_CONFIG_NAME, f.size);
 			return -ENOMEM;
 		}
 		memcpy(copy, f.data, f.size);
@@ -65,12 +65,12 @@ int payload_init(bool present, hpa_t start, hpa_t end)
 		if (r == 0 && fdt_totalsize(copy) <= f.size) {
 			config_dtb = copy;
 		} else {
-			log_err("%s: not a valid device tree blob (%s)", CONFIG_DTB_NAME,
+			log_err("%s: not a valid device tree blob (%s)", PAYLOAD_CONFIG_NAME,
 				r ? fdt_strerror(r) : "truncated");
 			kfree(copy);
 		}
 	} else {
-		log_warn("no %s in the payload: no guests configured", CONFIG_DTB_NAME);
+		log_warn("no %s in the payload: no guests configured", PAYLOAD_CONFIG_NAME);
 	}
 	log_info("%u files, %llu bytes at 0x%llx", files, (unsigned long long)size,
 		 (unsigned long long)start);

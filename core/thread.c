@@ -167,12 +167,11 @@ __noreturn void sched_start_idle(void)
 	for (;;) {
 		arch_irq_disable();
 		if (list_empty(&c->runq)) {
-			u64 t0 = arch_counter_read();
-
-			c->in_idle = true;
+			c->idle_since = arch_counter_read();
+			WRITE_ONCE(c->in_idle, true);
 			arch_cpu_wait_for_irq();
-			c->in_idle = false;
-			c->idle_ticks += arch_counter_read() - t0;
+			WRITE_ONCE(c->in_idle, false);
+			c->idle_ticks += arch_counter_read() - c->idle_since;
 		}
 		arch_irq_enable();	/* the pending interrupt is taken here */
 		schedule();

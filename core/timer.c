@@ -116,7 +116,12 @@ void timer_event_start_at(struct timer_event *ev, u64 deadline)
 
 void timer_event_start(struct timer_event *ev, u64 ns)
 {
-	timer_event_start_at(ev, arch_counter_read() + time_ns_to_ticks(ns));
+	u64 ticks = time_ns_to_ticks(ns);
+
+	/* Rounded up, so the event never fires before ns have passed. */
+	if (time_ticks_to_ns(ticks) < ns)
+		ticks++;
+	timer_event_start_at(ev, arch_counter_read() + ticks);
 }
 
 void timer_events_expire(void)

@@ -80,8 +80,9 @@ int cpio_for_each(const void *archive, size_t size,
 		off = (data_off + filesize + 3) & ~(size_t)3;
 	}
 bad:
+	/* An archive cut inside a data padding leaves off past its end. */
 	if (bad_offset)
-		*bad_offset = off;
+		*bad_offset = MIN(off, size);
 	return -EINVAL;
 }
 

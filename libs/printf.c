@@ -57,12 +57,15 @@ static void emit_field(struct out *o, const struct spec *sp, const char *prefix,
 		pad(o, ' ', fill);
 }
 
-static void emit_number(struct out *o, struct spec *sp, uint64_t v, bool neg,
+/* sign: -1 negative, 1 signed and not negative, 0 an unsigned conversion
+ * (which takes no '+' or ' '). */
+static void emit_number(struct out *o, struct spec *sp, uint64_t v, int sign,
 			unsigned base, bool upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char buf[24], prefix[4] = "";
 	int n = 0, zeros = 0, p = 0;
+	bool zero = v == 0;
 
 	while (v) {
 		buf[sizeof(buf) - 1 - n++] = digits[v % base];
@@ -70,16 +73,16 @@ static void emit_number(struct out *o, struct spec *sp, uint64_t v, bool neg,
 	}
 	if (n == 0 && sp->prec != 0)
 		buf[sizeof(buf) - 1 - n++] = '0';
-	if (neg)
+	if (sign < 0)
 		prefix[p++] = '-';
-	else if (sp->plus)
+	else if (sign > 0 && sp->plus)
 		prefix[p++] = '+';
-	else if (sp->space)
+	else if (sign > 0 && sp->space)
 		prefix[p++] = ' ';
-	if (sp->alt && base == 16 && !(n == 1 && buf[sizeof(buf) - 1] == '0')) {
+	if (sp->alt && base == 16 && !zero) {
 		prefix[p++] = '0';
 		prefix[p++] = upper ? 'X' : 'x';
-	} else if (sp->alt && base == 8 && buf[sizeof(buf) - n] != '0') {
+	} else if (sp->alt && base == 8 && (n == 0 || buf[sizeof(buf) - n] != '0')) {
 		zeros = 1;
 	}
 	prefix[p] = '\0';
@@ -194,23 +197,23 @@ int vcbprintf(printf_sink_t sink, void *ctx, const char *fmt, va_list ap_in)
 			int64_t v = get_signed(&sp, &ap);
 
 			emit_number(&o, &sp, v < 0 ? -(uint64_t)v : (uint64_t)v,
-				    v < 0, 10, false);
+				    v < 0 ? -1 : 1, 10, false);
 			break;
 		}
 		case 'u':
-			emit_number(&o, &sp, get_unsigned(&sp, &ap), false, 10, false);
+			emit_number(&o, &sp, get_unsigned(&sp, &ap), 0, 10, false);
 			break;
 		case 'x':
 		case 'X':
-			emit_number(&o, &sp, get_unsigned(&sp, &ap), false, 16, *fmt == 'X');
+			emit_number(&o, &sp, get_unsigned(&sp, &ap), 0, 16, *fmt == 'X');
 			break;
 		case 'o':
-			emit_number(&o, &sp, get_unsigned(&sp, &ap), false, 8, false);
+			emit_number(&o, &sp, get_unsigned(&sp, &ap), 0, 8, false);
 			break;
 		case 'p':
 			sp.alt = true;
 			sp.len = 3;
-			emit_number(&o, &sp, (uintptr_t)va_arg(ap, void *), false, 16, false);
+			emit_number(&o, &sp, (uintptr_t)va_arg(ap, void *), 0, 16, false);
 			break;
 		case 'c': {
 			char c = (char)va_arg(ap, int);

@@ -14,16 +14,20 @@ static int digit_value(int c)
 	return 99;
 }
 
-unsigned long long strtoull(const char *s, char **end, int base)
+/* Parses the magnitude; *neg tells a '-' sign, *overflow a value past
+ * ULLONG_MAX (then the magnitude is meaningless). */
+static unsigned long long parse(const char *s, char **end, int base, int *neg,
+				int *overflow)
 {
 	const char *p = s;
 	unsigned long long v = 0;
-	int any = 0, overflow = 0, neg = 0;
+	int any = 0;
 
+	*neg = *overflow = 0;
 	while (isspace(*p))
 		p++;
 	if (*p == '+' || *p == '-')
-		neg = *p++ == '-';
+		*neg = *p++ == '-';
 	if ((base == 0 || base == 16) && p[0] == '0' && (p[1] | 0x20) == 'x' &&
 	    isxdigit(p[2])) {
 		p += 2;
@@ -38,12 +42,20 @@ unsigned long long strtoull(const char *s, char **end, int base)
 			break;
 		any = 1;
 		if (v > (ULLONG_MAX - d) / base)
-			overflow = 1;
+			*overflow = 1;
 		else
 			v = v * base + d;
 	}
 	if (end)
 		*end = (char *)(any ? p : s);
+	return v;
+}
+
+unsigned long long strtoull(const char *s, char **end, int base)
+{
+	int neg, overflow;
+	unsigned long long v = parse(s, end, base, &neg, &overflow);
+
 	if (overflow)
 		return ULLONG_MAX;
 	return neg ? -v : v;
@@ -56,5 +68,10 @@ unsigned long strtoul(const char *s, char **end, int base)
 
 long strtol(const char *s, char **end, int base)
 {
-	return (long)strtoull(s, end, base);
+	int neg, overflow;
+	unsigned long long v = parse(s, end, base, &neg, &overflow);
+
+	if (neg)
+		return overflow || v > (unsigned long long)LONG_MAX + 1 ? LONG_MIN : (long)-v;
+	return overflow || v > LONG_MAX ? LONG_MAX : (long)v;
 }

@@ -77,17 +77,21 @@ void arch_regs_dump(const struct arch_regs *r)
 
 extern char _start[], _etext[];
 
+static void print_frame(u64 addr)
+{
+	printk("    [<0x%016llx>] (image offset 0x%llx)\n", (unsigned long long)addr,
+	       (unsigned long long)(addr - (u64)_start));
+}
+
 static void backtrace_from(u64 fp)
 {
-	printk("  call trace (image base 0x%llx):\n", (unsigned long long)(u64)_start);
 	for (int depth = 0; depth < 16 && fp && !(fp & 7); depth++) {
 		u64 *frame = (u64 *)fp;
 		u64 lr = frame[1];
 
 		if (lr < (u64)_start || lr >= (u64)_etext)
 			break;
-		printk("    [<0x%016llx>] (image offset 0x%llx)\n", (unsigned long long)lr,
-		       (unsigned long long)(lr - (u64)_start));
+		print_frame(lr);
 		if (frame[0] <= fp)
 			break;	/* frames grow up the stack; anything else is garbage */
 		fp = frame[0];
@@ -96,7 +100,18 @@ static void backtrace_from(u64 fp)
 
 void arch_backtrace(void)
 {
+	printk("  call trace (image base 0x%llx):\n", (unsigned long long)(u64)_start);
 	backtrace_from((u64)__builtin_frame_address(0));
+	barrier();	/* not a tail call: our frame must outlive the walk */
+}
+
+/* The trapped context: where it was, who called it, then its frame chain. */
+static void backtrace_regs(const struct arch_regs *r)
+{
+	printk("  call trace (image base 0x%llx):\n", (unsigned long long)(u64)_start);
+	print_frame(r->elr);
+	print_frame(r->x[30]);
+	backtrace_from(r->x[29]);
 }
 
 void arm64_irq_exception(struct arch_regs *r)
@@ -108,7 +123,7 @@ __noreturn void arm64_sync_exception(struct arch_regs *r)
 {
 	printk("\nkestrel: unexpected %s exception on CPU %u\n", kinds[4], arch_cpu_id());
 	arch_regs_dump(r);
-	backtrace_from(r->x[29]);
+	backtrace_regs(r);
 	panic("unhandled exception in the hypervisor");
 }
 
@@ -117,6 +132,6 @@ __noreturn void arm64_unexpected_exception(struct arch_regs *r, int kind)
 	printk("\nkestrel: unexpected %s exception on CPU %u\n", kinds[kind & 15], arch_cpu_id());
 	arch_regs_dump(r);
 	if (kind < 8)
-		backtrace_from(r->x[29]);
+		backtrace_regs(r);
 	panic("unhandled exception");
 }

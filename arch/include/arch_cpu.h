@@ -11,7 +11,8 @@
 /* Logical id of the calling CPU, 0 for the boot CPU. Any context, no locks. */
 unsigned int arch_cpu_id(void);
 
-/* Records the calling CPU's logical id (per-CPU base). Once per CPU at bring-up. */
+/* Records the calling CPU's logical id (TPIDR_EL2, tp/sscratch, GS base).
+ * Once per CPU at bring-up, before anything calls arch_cpu_id. */
 void arch_cpu_set_id(unsigned int cpu);
 
 /* Spin-wait hint (yield/pause). Any context. */

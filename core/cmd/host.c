@@ -76,7 +76,10 @@ static void host_cpus(void)
 	printk("CPU  HWID        STATE    TIMER  IRQS      IPIS      SWITCHES  IDLE\n");
 	for (unsigned int i = 0; i < nr_cpus; i++) {
 		struct cpu *c = &cpus[i];
-		u64 idle_pct = up ? MIN(c->idle_ticks * 100 / up, 100ULL) : 0;
+		/* A CPU asleep right now has not accounted its current wait yet. */
+		u64 idle = c->idle_ticks +
+			   (READ_ONCE(c->in_idle) ? arch_counter_read() - c->idle_since : 0);
+		u64 idle_pct = up ? MIN(idle * 100 / up, 100ULL) : 0;
 
 		printk("%-4u 0x%-9llx %-8s %-6s %-9llu %-9llu %-9llu %llu%%\n", i,
 		       (unsigned long long)c->hwid, cpu_state_name(c->state),

@@ -27,7 +27,10 @@ static int log_run(int argc, char **argv)
 		printk("log level %d (%s)\n", level, log_level_name(level));
 		return 0;
 	}
-	if (argc == 2 && !strcmp(argv[1], "show")) {
+	if (argc >= 2 && !strcmp(argv[1], "show")) {
+		if (argc > 2)
+			return term_error("log show: takes no arguments");
+
 		static char buf[CONFIG_LOG_BUFFER_SIZE];
 		size_t n = log_ring_read(buf, sizeof(buf));
 

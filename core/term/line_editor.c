@@ -178,6 +178,12 @@ static enum le_result feed_escape(struct line_editor *le, int c)
 		return LE_CONTINUE;
 	}
 	if (le->esc == ESC_CSI_NUM) {
+		if ((c >= '0' && c <= '9') || c == ';') {
+			/* More parameters (F5 "ESC[15~", Ctrl-Right "ESC[1;5C"):
+			 * a key the editor does not use, swallowed to its end. */
+			le->esc_num = 0;
+			return LE_CONTINUE;
+		}
 		le->esc = ESC_NONE;
 		if (c == '~') {
 			if (le->esc_num == '3' && le->cur < le->len)

@@ -208,6 +208,20 @@ static unsigned int gic_ipi_hwirq(enum ipi ipi)
 	return ipi;	/* SGI n */
 }
 
+/* GIC binding: <type number flags>; type 0 SPI (from 32), 1 PPI (from 16);
+ * flags 1/2 edge, 4/8 level. */
+static int gic_dt_translate(const u32 *cells, int ncells, unsigned int *hwirq,
+			    enum irq_trigger *trigger)
+{
+	if (ncells < 3 || cells[0] > 1)
+		return -EINVAL;
+	*hwirq = cells[1] + (cells[0] == 0 ? 32 : 16);
+	if (*hwirq >= (cells[0] == 0 ? nr_lines : 32))
+		return -EINVAL;
+	*trigger = (cells[2] & 0x3) ? IRQ_TRIGGER_EDGE : IRQ_TRIGGER_LEVEL;
+	return 0;
+}
+
 static const struct irqchip_ops gicv3_ops = {
 	.name = "gicv3",
 	.cpu_init = gic_cpu_init,
@@ -218,6 +232,7 @@ static const struct irqchip_ops gicv3_ops = {
 	.set_trigger = gic_set_trigger,
 	.send_ipi = gic_send_ipi,
 	.ipi_hwirq = gic_ipi_hwirq,
+	.dt_translate = gic_dt_translate,
 };
 
 static int gicv3_probe(const void *fdt, int node)

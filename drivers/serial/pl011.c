@@ -35,11 +35,18 @@ static void pl011_flush(void *priv)
 		;
 }
 
-static void pl011_irq(unsigned int hwirq, void *arg)
+/* Acknowledge first, then drain: a byte arriving while we drain raises the
+ * interrupt again instead of waiting unseen in the FIFO. */
+static void pl011_rx_drain(void)
 {
+	mmio_write32(base + UART_ICR, INT_RX | INT_RT);
 	while (!(mmio_read32(base + UART_FR) & FR_RXFE))
 		console_rx((char)(mmio_read32(base + UART_DR) & 0xff));
-	mmio_write32(base + UART_ICR, INT_RX | INT_RT);
+}
+
+static void pl011_irq(unsigned int hwirq, void *arg)
+{
+	pl011_rx_drain();
 }
 
 static const struct console_ops pl011_ops = {
@@ -50,7 +57,8 @@ static const struct console_ops pl011_ops = {
 
 static int pl011_probe(const void *fdt, int node)
 {
-	u32 type, num, flags;
+	enum irq_trigger trigger;
+	unsigned int hwirq;
 	u64 addr, size;
 	int r;
 
@@ -62,17 +70,18 @@ static int pl011_probe(const void *fdt, int node)
 		return -ENOMEM;
 	console_register(&pl011_ops, NULL);
 	/* The firmware configured line settings; only receive interrupts change. */
-	r = hostdt_irq(fdt, node, 0, &type, &num, &flags);
+	r = irq_from_dt(fdt, node, 0, &hwirq, &trigger);
 	if (r) {
-		log_warn("no 'interrupts' property: console input disabled");
+		log_warn("no usable 'interrupts' property (%s): console input disabled",
+			 strerror(r));
 		return 0;
 	}
-	r = irq_request(num + (type == 0 ? 32 : 16), "pl011-console", pl011_irq, NULL,
-			IRQ_TRIGGER_LEVEL, false, 0);
+	r = irq_request(hwirq, "pl011-console", pl011_irq, NULL, trigger, false, 0);
 	if (r)
 		return r;
 	mmio_write32(base + UART_ICR, 0x7ff);
 	mmio_write32(base + UART_IMSC, INT_RX | INT_RT);
+	pl011_rx_drain();	/* keys typed during boot */
 	return 0;
 }
 

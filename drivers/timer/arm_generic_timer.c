@@ -41,14 +41,14 @@ static const struct clockevent_ops hyp_timer_ops = {
 
 static int generic_timer_probe(const void *fdt, int node)
 {
-	u32 type, num, flags;
-	int r = hostdt_irq(fdt, node, HYP_TIMER_IDX, &type, &num, &flags);
+	enum irq_trigger trigger;
+	unsigned int hwirq;
+	int r = irq_from_dt(fdt, node, HYP_TIMER_IDX, &hwirq, &trigger);
 
-	if (r)
+	if (r) {
+		log_err("no hypervisor timer interrupt (entry %d of 'interrupts')",
+			HYP_TIMER_IDX);
 		return r;
-	if (type != 1) {
-		log_err("hypervisor timer interrupt is not a PPI");
-		return -EINVAL;
 	}
 	if (!arch_counter_freq()) {
 		log_err("CNTFRQ_EL0 is 0: firmware did not program the counter frequency");
@@ -56,8 +56,7 @@ static int generic_timer_probe(const void *fdt, int node)
 	}
 	hyp_timer_stop();
 	clockevent_register(&hyp_timer_ops);
-	return irq_request(num + 16, "hyp-timer", hyp_timer_irq, NULL, IRQ_TRIGGER_LEVEL,
-			   true, 0);
+	return irq_request(hwirq, "hyp-timer", hyp_timer_irq, NULL, trigger, true, 0);
 }
 
 static const char *const generic_timer_compat[] = {

@@ -50,9 +50,11 @@ int hostdt_read_u64(const void *fdt, int node, const char *prop, u64 *val);
 /* True when the node's "status" is absent, "okay" or "ok". */
 bool hostdt_node_enabled(const void *fdt, int node);
 
-/* Interrupt specifier `idx` of node for a 3-cell GIC-style parent:
- * type (0 SPI, 1 PPI), number and flags. Returns 0 or a negative error. */
-int hostdt_irq(const void *fdt, int node, int idx, u32 *type, u32 *num, u32 *flags);
+/* Cells of interrupt specifier `idx` of node, in CPU byte order, as its
+ * interrupt parent's #interrupt-cells says (interrupt-parent is looked up
+ * through the node's ancestors). Their meaning is the interrupt
+ * controller's. Returns the cell count (<= max) or -ENOENT / -EINVAL. */
+int hostdt_irq_cells(const void *fdt, int node, int idx, u32 *cells, int max);
 
 /* Path of node into buf (for messages). */
 const char *hostdt_path(const void *fdt, int node, char *buf, size_t len);

@@ -33,6 +33,10 @@ struct irqchip_ops {
 	void (*send_ipi)(unsigned int cpu, enum ipi ipi);
 	/* hwirq that carries `ipi` on this irqchip. */
 	unsigned int (*ipi_hwirq)(enum ipi ipi);
+	/* Decodes an interrupt specifier of the device tree (the cells of one
+	 * "interrupts" entry whose parent is this controller). */
+	int (*dt_translate)(const u32 *cells, int ncells, unsigned int *hwirq,
+			    enum irq_trigger *trigger);
 };
 
 typedef void (*irq_handler_t)(unsigned int hwirq, void *arg);
@@ -45,6 +49,12 @@ const char *irqchip_name(void);
  * it on `cpu` (per-CPU interrupts are enabled on each CPU by irq_cpu_init). */
 int irq_request(unsigned int hwirq, const char *name, irq_handler_t handler, void *arg,
 		enum irq_trigger trigger, bool percpu, unsigned int cpu);
+
+/* Interrupt `idx` of a host DT node as hwirq and trigger, decoded by the
+ * irqchip. Returns 0, -ENOENT when the node has no such interrupt, or
+ * -EINVAL for a specifier the irqchip does not understand. Boot context. */
+int irq_from_dt(const void *fdt, int node, int idx, unsigned int *hwirq,
+		enum irq_trigger *trigger);
 
 /* Per-CPU interrupt setup on the calling CPU: irqchip CPU interface and
  * every per-CPU interrupt requested so far. */

@@ -24,6 +24,7 @@ struct cpu {
 	struct thread *current;
 	struct thread *idle;
 	bool in_idle;
+	u64 idle_since;		/* counter value when the current idle wait began */
 
 	/* Timer events armed on this CPU, sorted by deadline. */
 	spinlock_t timer_lock;
