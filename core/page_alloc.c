@@ -82,13 +82,14 @@ static void add_free_range(struct zone *z, u64 start, u64 end)
 	}
 }
 
-/* Sorts and clips reserved ranges to whole pages within [lo, hi). */
-static unsigned int clip_reserved(const struct page_range *in, unsigned int n, u64 lo,
-				  u64 hi, u64 (*out)[2], unsigned int max)
+/* Sorts and clips reserved ranges to whole pages within [lo, hi). Returns
+ * their count, or -1 when more than max fall into the zone. */
+static int clip_reserved(const struct page_range *in, unsigned int n, u64 lo,
+			 u64 hi, u64 (*out)[2], unsigned int max)
 {
 	unsigned int cnt = 0;
 
-	for (unsigned int i = 0; i < n && cnt < max; i++) {
+	for (unsigned int i = 0; i < n; i++) {
 		u64 s = ALIGN_DOWN(in[i].base, PAGE_SIZE) >> PAGE_SHIFT;
 		u64 e = ALIGN_UP(in[i].base + in[i].size, PAGE_SIZE) >> PAGE_SHIFT;
 		unsigned int j;
@@ -97,6 +98,8 @@ static unsigned int clip_reserved(const struct page_range *in, unsigned int n, u
 		e = MIN(e, hi);
 		if (s >= e)
 			continue;
+		if (cnt == max)
+			return -1;
 		for (j = cnt; j > 0 && out[j - 1][0] > s; j--) {
 			out[j][0] = out[j - 1][0];
 			out[j][1] = out[j - 1][1];
@@ -113,14 +116,21 @@ int page_zone_add(hpa_t base, u64 size, const struct page_range *reserved,
 {
 	u64 lo = ALIGN_UP(base, PAGE_SIZE) >> PAGE_SHIFT;
 	u64 hi = ALIGN_DOWN(base + size, PAGE_SIZE) >> PAGE_SHIFT;
-	u64 rsv[PAGE_MAX_ZONES * 4 + 8][2];
+	u64 rsv[PAGE_MAX_RESERVED + 1][2];	/* + the zone's own byte map */
 	unsigned int n, i;
+	int clipped;
 	u64 map_pages, cur, map_pfn = 0;
 	struct zone *z;
 
 	if (nr_zones >= PAGE_MAX_ZONES || hi <= lo)
 		return -EINVAL;
-	n = clip_reserved(reserved, nr_reserved, lo, hi, rsv, ARRAY_SIZE(rsv) - 1);
+	clipped = clip_reserved(reserved, nr_reserved, lo, hi, rsv, PAGE_MAX_RESERVED);
+	if (clipped < 0) {
+		log_err("zone 0x%llx: more than %d reserved ranges", (unsigned long long)base,
+			PAGE_MAX_RESERVED);
+		return -ENOSPC;
+	}
+	n = clipped;
 	map_pages = ALIGN_UP(hi - lo, PAGE_SIZE) >> PAGE_SHIFT;
 
 	/* The byte map goes into the first gap that holds it. */
@@ -174,9 +184,12 @@ hpa_t page_alloc(unsigned int order)
 	unsigned long flags;
 	hpa_t pa = 0;
 
-	if (order >= PAGE_MAX_ORDER)
-		return 0;
 	flags = spin_lock_irqsave(&lock);
+	if (order >= PAGE_MAX_ORDER) {
+		st_failed++;
+		spin_unlock_irqrestore(&lock, flags);
+		return 0;
+	}
 	for (unsigned int zi = 0; zi < nr_zones && !pa; zi++) {
 		struct zone *z = &zones[zi];
 		unsigned int k = order;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The terminal's line editor (see line_editor.h). Typing at the end of the
- * line echoes just the byte; edits elsewhere redraw the line. */
+ * line echoes just the byte; edits elsewhere redraw the line. Line ends are
+ * written as "\n": the output sink (the console) turns them into CR LF. */
 #include <kestrel/line_editor.h>
 #include <printf.h>
 #include <string.h>
@@ -159,9 +160,9 @@ static void complete(struct line_editor *le)
 		return;
 	}
 	if (n > 1) {	/* nothing in common to add: show the choices */
-		put(le, "\r\n");
+		put(le, "\n");
 		term_complete(le->buf, le->cur, ext, sizeof(ext), list_candidate, le);
-		put(le, "\r\n");
+		put(le, "\n");
 		redraw(le);
 	}
 }
@@ -227,7 +228,7 @@ enum le_result le_feed(struct line_editor *le, int c)
 			return LE_CONTINUE;	/* the \n of a \r\n pair */
 		le->last_cr = c == '\r';
 		le->buf[le->len] = '\0';
-		put(le, "\r\n");
+		put(le, "\n");
 		return LE_LINE;
 	case 0x1b:
 		le->esc = ESC_START;
@@ -264,7 +265,7 @@ enum le_result le_feed(struct line_editor *le, int c)
 		redraw(le);
 		return LE_CONTINUE;
 	case CTRL('C'):
-		put(le, "^C\r\n");
+		put(le, "^C\n");
 		le->len = le->cur = 0;
 		le->buf[0] = '\0';
 		return LE_CANCEL;

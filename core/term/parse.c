@@ -91,32 +91,26 @@ int term_execute(char *line)
 	return cmd->run(argc, argv);
 }
 
+#define MAX_CANDIDATES 64
+
 struct completion {
 	const char *prefix;
 	size_t plen;
-	char *ext;
-	unsigned int extlen;
+	const char *cand[MAX_CANDIDATES];
 	int count;
-	void (*list)(const char *cand, void *ctx);
-	void *ctx;
 };
 
+/* Keeps cand if it extends the prefix, in alphabetical order. */
 static void offer(struct completion *c, const char *cand)
 {
-	size_t i;
+	int i;
 
-	if (strncmp(cand, c->prefix, c->plen))
+	if (strncmp(cand, c->prefix, c->plen) || c->count == MAX_CANDIDATES)
 		return;
-	if (c->list)
-		c->list(cand, c->ctx);
-	if (c->count++ == 0) {
-		strlcpy(c->ext, cand + c->plen, c->extlen);
-		return;
-	}
-	/* Keep only what all candidates share. */
-	for (i = 0; c->ext[i] && cand[c->plen + i] == c->ext[i]; i++)
-		;
-	c->ext[i] = '\0';
+	for (i = c->count; i > 0 && strcmp(c->cand[i - 1], cand) > 0; i--)
+		c->cand[i] = c->cand[i - 1];
+	c->cand[i] = cand;
+	c->count++;
 }
 
 int term_complete(const char *line, unsigned int len, char *ext, unsigned int extlen,
@@ -124,7 +118,7 @@ int term_complete(const char *line, unsigned int len, char *ext, unsigned int ex
 {
 	char words[TERM_LINE_MAX];
 	char *argv[TERM_MAX_ARGS];
-	struct completion c = { .ext = ext, .extlen = extlen, .list = list, .ctx = ctx };
+	struct completion c = { .count = 0 };
 	bool new_word = len == 0 || line[len - 1] == ' ';
 	int argc, word;
 
@@ -151,11 +145,24 @@ int term_complete(const char *line, unsigned int len, char *ext, unsigned int ex
 		for (const char *const *v = cmd ? cmd->verbs : NULL; v && *v; v++)
 			offer(&c, *v);
 	}
+	if (!c.count)
+		return 0;
+	/* What every candidate adds to the prefix; a unique match ends the word. */
+	strlcpy(ext, c.cand[0] + c.plen, extlen);
+	for (int i = 1; i < c.count; i++) {
+		size_t k = 0;
+
+		while (ext[k] && c.cand[i][c.plen + k] == ext[k])
+			k++;
+		ext[k] = '\0';
+	}
 	if (c.count == 1 && strlen(ext) + 1 < extlen) {
-		size_t n = strlen(ext);	/* a unique match: finish the word */
+		size_t n = strlen(ext);
 
 		ext[n] = ' ';
 		ext[n + 1] = '\0';
 	}
+	for (int i = 0; list && i < c.count; i++)
+		list(c.cand[i], ctx);
 	return c.count;
 }

@@ -212,8 +212,8 @@ static void test_exhaustion_returns_zero(void **state)
 	assert_int_equal(drain(2, got, MAX_BLOCKS), 256);
 	assert_int_equal(page_alloc(0), 0);
 	st = stats();
-	/* Orders past PAGE_MAX_ORDER are refused before counting. */
-	assert_int_equal(st.failed, 3);
+	/* Every refused request counts, impossible orders included. */
+	assert_int_equal(st.failed, 5);
 	assert_int_equal(st.allocs, 256);
 	assert_int_equal(st.free_pages, 0);
 	assert_false(arch_irqs_disabled());
@@ -326,6 +326,26 @@ static void test_zone_table_limits(void **state)
 	assert_int_equal(stats().total_pages, PAGE_MAX_ZONES * 15);
 }
 
+/* More reserved ranges than the zone can track is refused, never ignored. */
+static void test_too_many_reserved_ranges(void **state)
+{
+	hpa_t base = ram(0, 4 * MiB);
+	struct page_range rsv[PAGE_MAX_RESERVED + 1];
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(rsv); i++)
+		rsv[i] = (struct page_range){ base + (2 * i + 1) * PAGE_SIZE, PAGE_SIZE };
+	assert_int_equal(page_zone_add(base, 4 * MiB, rsv, PAGE_MAX_RESERVED + 1), -ENOSPC);
+	assert_int_equal(stats().zones, 0);
+	assert_int_equal(page_zone_add(base, 4 * MiB, rsv, PAGE_MAX_RESERVED), 0);
+	for (unsigned int i = 0; i < 1024 - PAGE_MAX_RESERVED - 1; i++) {
+		hpa_t pa = page_alloc(0);
+
+		assert_true(pa);
+		for (unsigned int r = 0; r < PAGE_MAX_RESERVED; r++)
+			assert_true(pa != rsv[r].base);
+	}
+}
+
 static void test_order_for(void **state)
 {
 	assert_int_equal(page_order_for(0), 0);
@@ -351,6 +371,7 @@ static const struct CMUnitTest tests[] = {
 	T(test_mismatched_frees_are_rejected),
 	T(test_multiple_zones),
 	T(test_zone_table_limits),
+	T(test_too_many_reserved_ranges),
 	T(test_order_for),
 };
 

@@ -35,6 +35,8 @@ struct line_editor {
 	bool last_cr;
 };
 
+/* out receives the echo and redraws; it must turn "\n" into the device's
+ * line end, as console_write does. */
 void le_init(struct line_editor *le, const char *prompt,
 	     void (*out)(void *ctx, const char *s, size_t len), void *ctx);
 /* Prints the prompt and starts an empty line. */

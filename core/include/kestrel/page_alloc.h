@@ -9,6 +9,7 @@
 #define PAGE_SIZE	(1UL << PAGE_SHIFT)
 #define PAGE_MAX_ORDER	19	/* largest block: 2^18 pages = 1 GiB */
 #define PAGE_MAX_ZONES	8
+#define PAGE_MAX_RESERVED 32	/* reserved ranges inside one zone */
 
 struct page_zone_stats {
 	hpa_t base;
@@ -28,7 +29,9 @@ struct page_stats {
 /*
  * Adds RAM [base, base + size) as a zone; the zone's metadata is carved from
  * the first free range. reserved[] lists ranges (any alignment) that are in
- * use and must never be handed out. Boot context, before any allocation.
+ * use and must never be handed out; more than PAGE_MAX_RESERVED of them in
+ * the zone is -ENOSPC, never a silent overlap. Boot context, before any
+ * allocation.
  */
 struct page_range {
 	hpa_t base;
