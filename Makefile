@@ -98,19 +98,28 @@ run: deps-run
 unit-test: deps-test
 	$(Q)$(MAKE) -C $(srctree)/tests/unit O=$(objtree)/unit
 
+# The fatal-path tests need a build with the debug command, in $(O)/debug.
+debug_objtree := $(objtree)/debug
+debug-build:
+	$(Q)test -f $(debug_objtree)/.config || \
+		$(MAKE) -f $(srctree)/Makefile O=$(debug_objtree) ARCH=$(ARCH) qemu-virt-debug_defconfig
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(debug_objtree) ARCH=$(ARCH) all payload
+
 integration-test: deps-test
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) ARCH=$(ARCH) disk
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) ARCH=$(ARCH) debug-build
 	$(Q)cd $(srctree) && KESTREL_BUILD=$(objtree) $(PYTHON) -m pytest tests/integration
 
 test: deps-test
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) ARCH=$(ARCH) disk
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) ARCH=$(ARCH) debug-build
 	$(Q)$(MAKE) -C $(srctree)/tests/unit O=$(objtree)/unit build-only
 	$(Q)cd $(srctree) && KESTREL_BUILD=$(objtree) $(PYTHON) -m pytest tests
 
 clean:
 	$(Q)rm -rf $(objtree)/arch $(objtree)/core $(objtree)/drivers $(objtree)/emulators \
 		$(objtree)/libs $(objtree)/libfdt $(objtree)/unit $(objtree)/kestrel* \
-		$(objtree)/payload* $(objtree)/disk.img
+		$(objtree)/payload* $(objtree)/disk.img $(objtree)/debug
 
 distclean:
 	$(Q)rm -rf $(objtree)

@@ -186,18 +186,6 @@ struct waiter {
 	bool timed_out;
 };
 
-void waitq_init(struct waitq *wq)
-{
-	spin_lock_init(&wq->lock);
-	list_init(&wq->waiters);
-	wq->seq = 0;
-}
-
-u64 waitq_prepare(struct waitq *wq)
-{
-	return __atomic_load_n(&wq->seq, __ATOMIC_ACQUIRE);
-}
-
 static void waiter_timeout(struct timer_event *ev, void *arg)
 {
 	struct waiter *w = arg;

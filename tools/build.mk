@@ -109,4 +109,6 @@ $(objtree)/disk.img: $(objtree)/kestrel.bin $(objtree)/payload.cpio \
 
 disk: all $(objtree)/disk.img
 
--include $(shell find $(objtree) -name '*.o.d' 2>/dev/null)
+# Only this build's own objects (not $(O)/debug or $(O)/unit nested in it).
+-include $(shell find $(addprefix $(objtree)/,arch core drivers libs libfdt) \
+	-name '*.o.d' 2>/dev/null)

@@ -5,3 +5,4 @@ obj-$(CONFIG_CMD_HEAP) += heap.o
 obj-$(CONFIG_CMD_DEVTREE) += devtree.o
 obj-$(CONFIG_CMD_LOG) += log.o
 obj-$(CONFIG_CMD_POWER) += reset.o shutdown.o
+obj-$(CONFIG_CMD_DEBUG) += debug.o

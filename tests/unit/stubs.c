@@ -22,19 +22,6 @@ void irq_send_ipi(unsigned int cpu, enum ipi ipi)
 		stub_ipis[cpu][ipi]++;
 }
 
-void waitq_init(struct waitq *wq)
-{
-	spin_lock_init(&wq->lock);
-	list_init(&wq->waiters);
-	wq->seq = 0;
-}
-
-/* The sequence number, as the real one returns it. */
-u64 waitq_prepare(struct waitq *wq)
-{
-	return __atomic_load_n(&wq->seq, __ATOMIC_ACQUIRE);
-}
-
 /* Nobody else runs, so waiting could only end by timeout: reports one at
  * once (false) unless a wake already came, so console_getc returns -1
  * instead of hanging the test. */

@@ -70,9 +70,19 @@ struct waitq {
 };
 #define WAITQ_INIT(wq) { SPINLOCK_INIT, LIST_HEAD_INIT((wq).waiters), 0 }
 
-void waitq_init(struct waitq *wq);
+static inline void waitq_init(struct waitq *wq)
+{
+	spin_lock_init(&wq->lock);
+	list_init(&wq->waiters);
+	wq->seq = 0;
+}
+
 /* Returns the sequence number to pass to waitq_wait. Any context. */
-u64 waitq_prepare(struct waitq *wq);
+static inline u64 waitq_prepare(struct waitq *wq)
+{
+	return __atomic_load_n(&wq->seq, __ATOMIC_ACQUIRE);
+}
+
 /* Sleeps unless wq was woken after `seq` was read; wakes on waitq_wake_all
  * or after timeout_ns (0: no timeout). Returns false on timeout. Thread
  * context, no spinlocks held. */
