@@ -21,6 +21,7 @@
 #include <kestrel/timer.h>
 #include <kestrel/version.h>
 #include <libfdt.h>
+#include <printf.h>
 
 struct boot_info boot;
 
@@ -57,19 +58,52 @@ static void setup_memory(void)
 		 (unsigned long long)(st.free_pages >> (20 - PAGE_SHIFT)));
 }
 
+/* Appends the compatibles that drivers of `cls` match, for error messages. */
+struct compat_list {
+	enum driver_class cls;
+	char buf[128];
+	size_t len;
+};
+
+static void add_compatibles(const struct driver *d, void *ctx)
+{
+	struct compat_list *cl = ctx;
+
+	if (d->cls != cl->cls)
+		return;
+	for (const char *const *c = d->compatible; *c; c++)
+		if (cl->len < sizeof(cl->buf))
+			cl->len += snprintf(cl->buf + cl->len, sizeof(cl->buf) - cl->len, "%s%s",
+					    cl->len ? ", " : "", *c);
+}
+
 static void probe_required(enum driver_class cls, const char *what)
 {
 	const char *name;
 	int node, err = driver_probe_class(host.fdt, cls, &name, &node);
 	char path[96];
 
-	if (err == -ENODEV && node < 0)
-		boot_fatal("host DT: no supported %s (Kestrel was built with drivers for: "
-			   "see `make menuconfig`, Host drivers)", what);
+	if (err == -ENODEV && node < 0) {
+		struct compat_list cl = { .cls = cls };
+
+		driver_for_each(add_compatibles, &cl);
+		boot_fatal("host DT: no supported %s (this build has drivers for: %s)", what,
+			   cl.len ? cl.buf : "none");
+	}
 	if (err)
 		boot_fatal("host DT: %s %s at %s failed to initialize (%s)", what, name,
 			   hostdt_path(host.fdt, node, path, sizeof(path)), strerror(err));
 	log_info("%s: %s at %s", what, name, hostdt_path(host.fdt, node, path, sizeof(path)));
+}
+
+/* A missing console is not fatal: the early console, if any, keeps working. */
+static void probe_console(void)
+{
+	const char *name;
+	int node;
+
+	if (driver_probe_class(host.fdt, DRIVER_CONSOLE, &name, &node))
+		log_warn("no supported console in the host DT: staying on the early console");
 }
 
 __noreturn void kestrel_main(struct boot_info *info)
@@ -104,13 +138,7 @@ __noreturn void kestrel_main(struct boot_info *info)
 
 	probe_required(DRIVER_IRQCHIP, "interrupt controller");
 	probe_required(DRIVER_TIMER, "timer");
-	{
-		const char *name;
-		int node;
-
-		if (driver_probe_class(host.fdt, DRIVER_CONSOLE, &name, &node))
-			log_warn("no supported console in the host DT: staying on the early console");
-	}
+	probe_console();
 	if (irq_cpu_init(0))
 		boot_fatal("interrupt controller: CPU 0 interface init failed");
 	arch_irq_enable();

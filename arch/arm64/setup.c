@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /* From the entry code to the core: EL2 state, vectors, MMU, CPU ids. */
+#define LOG_PREFIX "arm64"
 #include <arch_boot.h>
 #include <arch_cpu.h>
 #include <arch_debug.h>
 #include <arch_sysreg.h>
 #include <kestrel/compiler.h>
+#include <kestrel/hostdt.h>
+#include <kestrel/log.h>
 #include <kestrel/types.h>
+#include <string.h>
 #include "arm64.h"
 
 /* Boot stacks: CPU n uses cpu_stacks[n] until its idle loop, then for good. */
@@ -69,6 +73,10 @@ void arch_early_init(struct boot_info *info)
 
 int arch_init(void)
 {
+	/* From EL2 an HVC traps to Kestrel itself: only SMC reaches firmware. */
+	if (host.has_psci && strcmp(host.psci_method, "smc"))
+		log_warn("PSCI method \"%s\" cannot reach firmware from EL2: "
+			 "secondary CPUs, reset and power off are unavailable", host.psci_method);
 	return 0;
 }
 
