@@ -60,6 +60,7 @@ void smp_init_cpus(void)
 		c->state = CPU_OFFLINE;
 		spin_lock_init(&c->rq_lock);
 		list_init(&c->runq);
+		list_init(&c->dead);
 		spin_lock_init(&c->timer_lock);
 		list_init(&c->timers);
 	}

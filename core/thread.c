@@ -71,6 +71,9 @@ void thread_block(void)
 	struct cpu *c = this_cpu();
 	struct thread *t = c->current;
 
+	if (unlikely(!t || t == c->idle))
+		panic("thread_block on CPU %u outside a thread (scheduler not started, "
+		      "or from the idle loop)", c->id);
 	spin_lock(&c->rq_lock);
 	if (t->wake_pending) {
 		t->wake_pending = false;
@@ -93,6 +96,8 @@ void thread_wake(struct thread *t)
 		list_add_tail(&t->rq_node, &c->runq);
 		kick = t->cpu != arch_cpu_id();
 	} else if (t->state != THREAD_DEAD) {
+		/* Running or runnable: it may block next on the condition this
+		 * wake answers. Keep the wake, so that block returns at once. */
 		t->wake_pending = true;
 	}
 	spin_unlock_irqrestore(&c->rq_lock, flags);
@@ -115,6 +120,8 @@ static __noreturn void thread_trampoline(void *arg)
 	arch_irq_disable();
 	spin_lock(&this_cpu()->rq_lock);
 	t->state = THREAD_DEAD;
+	/* Its stack is in use until the switch away: the idle loop frees it. */
+	list_add_tail(&t->rq_node, &this_cpu()->dead);
 	__schedule(this_cpu());
 	panic("dead thread %s was scheduled", t->name);
 }
@@ -152,7 +159,7 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg,
 	return t;
 }
 
-__noreturn void sched_start_idle(void)
+void sched_idle_init(void)
 {
 	struct cpu *c = this_cpu();
 	struct thread *idle = &idle_threads[c->id];
@@ -163,19 +170,49 @@ __noreturn void sched_start_idle(void)
 	list_init(&idle->rq_node);
 	c->idle = idle;
 	c->current = idle;
+}
 
+/* Frees threads that exited on this CPU; they have switched away for good. */
+static void reap_dead(struct cpu *c)
+{
 	for (;;) {
-		arch_irq_disable();
-		if (list_empty(&c->runq)) {
-			c->idle_since = arch_counter_read();
-			WRITE_ONCE(c->in_idle, true);
-			arch_cpu_wait_for_irq();
-			WRITE_ONCE(c->in_idle, false);
-			c->idle_ticks += arch_counter_read() - c->idle_since;
+		unsigned long flags = spin_lock_irqsave(&c->rq_lock);
+		struct thread *t = NULL;
+
+		if (!list_empty(&c->dead)) {
+			t = list_first_entry(&c->dead, struct thread, rq_node);
+			list_del(&t->rq_node);
 		}
-		arch_irq_enable();	/* the pending interrupt is taken here */
-		schedule();
+		spin_unlock_irqrestore(&c->rq_lock, flags);
+		if (!t)
+			return;
+		page_free(arch_hva_to_hpa((hva_t)t->stack), page_order_for(t->stack_size));
+		kfree(t);
 	}
+}
+
+void sched_idle_step(void)
+{
+	struct cpu *c = this_cpu();
+
+	reap_dead(c);
+	arch_irq_disable();
+	if (list_empty(&c->runq)) {
+		c->idle_since = arch_counter_read();
+		WRITE_ONCE(c->in_idle, true);
+		arch_cpu_wait_for_irq();
+		WRITE_ONCE(c->in_idle, false);
+		c->idle_ticks += arch_counter_read() - c->idle_since;
+	}
+	arch_irq_enable();	/* the pending interrupt is taken here */
+	schedule();
+}
+
+__noreturn void sched_start_idle(void)
+{
+	sched_idle_init();
+	for (;;)
+		sched_idle_step();
 }
 
 /* --- wait queues --------------------------------------------------------- */

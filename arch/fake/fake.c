@@ -3,8 +3,7 @@
  * The fake architecture: the arch_*.h hooks implemented on plain host state,
  * so core/ and libs/ sources run in native unit tests (like Hafnium's
  * src/arch/fake). Host "physical" addresses are host pointers. Tests steer it
- * through fake_arch.h. arch_thread_init/arch_thread_switch are not provided:
- * core/thread.c is not part of the host build.
+ * through fake_arch.h. Thread switching (arch_thread.h) is in thread.c.
  */
 #include <arch_defs.h>
 #include <arch_boot.h>

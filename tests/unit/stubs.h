@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* What the stand-ins of tests/unit/stubs.c recorded, for tests to check. */
+/* What the IPI stand-in of tests/unit/stubs.c recorded, for tests to check. */
 #ifndef KESTREL_TEST_STUBS_H
 #define KESTREL_TEST_STUBS_H
 

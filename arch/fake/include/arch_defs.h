@@ -5,12 +5,20 @@
 
 #include <kestrel/types.h>
 
-/* Callee-saved state of a hypervisor thread. The fake arch cannot switch
- * threads (core/thread.c is not built for the host); this only gives
- * struct thread its size. */
+#include <ucontext.h>
+
+/* A hypervisor thread on the host: a ucontext (arch/fake/thread.c). The
+ * stack bounds and fake stack are what ASan needs to follow the switches; a
+ * context that was never set up by arch_thread_init (an idle thread: the
+ * test's own host thread) learns its bounds the first time it is switched
+ * away from. */
 struct arch_thread_ctx {
-	u64 callee_saved[10];
-	u64 fp, lr, sp;
+	ucontext_t uc;
+	void (*entry)(void *arg);
+	void *arg;
+	const void *stack_bottom;
+	size_t stack_size;
+	void *asan_fake_stack;	/* ASan's state of the suspended context */
 };
 
 /* A trapped register frame, shaped like the arm64 one so arch_regs_dump

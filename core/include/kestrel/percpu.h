@@ -23,6 +23,7 @@ struct cpu {
 	struct list_head runq;
 	struct thread *current;
 	struct thread *idle;
+	struct list_head dead;		/* exited threads the idle loop frees */
 	bool in_idle;
 	u64 idle_since;		/* counter value when the current idle wait began */
 

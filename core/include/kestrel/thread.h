@@ -35,16 +35,23 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg,
 /* Makes the calling CPU's boot context its idle thread and enters the
  * scheduler loop: runs runnable threads, else waits for interrupts. */
 __noreturn void sched_start_idle(void);
+/* Its two parts, which host unit tests call on their own: making the boot
+ * context the CPU's idle thread, and one pass of the idle loop (wait for an
+ * interrupt if nothing is runnable, then run what is until none is left). */
+void sched_idle_init(void);
+void sched_idle_step(void);
 
 /* Gives the CPU to another runnable thread of this CPU, if any. Thread context. */
 void thread_yield(void);
 
-/* Blocks the calling thread until thread_wake. A wake that came after the
- * caller decided to block (but before it slept) is not lost. Thread context,
- * no spinlocks held. */
+/* Blocks the calling thread until thread_wake. A wake that came while the
+ * thread ran or waited to run is not lost: the next block returns at once.
+ * So a block may also return for an older wake; callers re-check their
+ * condition in a loop. Thread context, no spinlocks held. */
 void thread_block(void);
 
-/* Makes t runnable on its CPU, kicking that CPU if it is idle. Any context. */
+/* Makes t runnable on its CPU, kicking that CPU if it is idle. t must not
+ * have exited (the idle loop frees exited threads). Any context. */
 void thread_wake(struct thread *t);
 
 struct thread *thread_current(void);
