@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Host tests of core/heap.c (kmalloc/kfree) over the real page allocator. */
 #include "unit.h"
+#include "ram_zone.h"
 #include <stdlib.h>
 #include <kestrel/heap.h>
 #include <kestrel/page_alloc.h>
@@ -12,23 +13,17 @@
 #define SLAB_OBJS(sz)	((SLAB_SIZE - 256) / (sz))
 #define MAX_PTRS	4096
 
-static void *pool;
 static struct heap_stats base;		/* heap stats when the test started */
 
 static int group_setup(void **state)
 {
 	fake_arch_reset();
-	page_alloc_reset();
-	pool = aligned_alloc(4 * MiB, POOL_SIZE);
-	if (!pool || page_zone_add((hpa_t)(uintptr_t)pool, POOL_SIZE, NULL, 0))
-		return -1;
-	return 0;
+	return ram_zone_setup(POOL_SIZE);
 }
 
 static int group_teardown(void **state)
 {
-	page_alloc_reset();
-	free(pool);
+	ram_zone_teardown();
 	return 0;
 }
 

@@ -11,6 +11,7 @@
  * expiry pass, as the timer driver's handler would.
  */
 #include "unit.h"
+#include "ram_zone.h"
 #include "stubs.h"
 #include <stdlib.h>
 #include <kestrel/thread.h>
@@ -26,7 +27,6 @@
 #define MS		1000000ULL	/* ns */
 #define TICKS_PER_MS	(FAKE_COUNTER_FREQ / 1000)
 
-static void *pool;
 
 /* What the threads did, in order: words separated by spaces. */
 static char trace[256];
@@ -48,17 +48,12 @@ static struct waitq wq;
 
 static int group_setup(void **state)
 {
-	page_alloc_reset();
-	pool = aligned_alloc(POOL_SIZE, POOL_SIZE);
-	if (!pool || page_zone_add((hpa_t)(uintptr_t)pool, POOL_SIZE, NULL, 0))
-		return -1;
-	return 0;
+	return ram_zone_setup(POOL_SIZE);
 }
 
 static int group_teardown(void **state)
 {
-	page_alloc_reset();
-	free(pool);
+	ram_zone_teardown();
 	return 0;
 }
 
