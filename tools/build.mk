@@ -11,7 +11,8 @@ NM := $(CROSS_COMPILE)nm
 
 # Each directory lists its objects in objects.mk as obj-y / obj-$(CONFIG_X).
 board := $(patsubst "%",%,$(CONFIG_BOARD_NAME))
-obj_dirs := arch/$(ARCH) arch/$(ARCH)/board/$(board) core core/term core/cmd drivers libs
+obj_dirs := arch/$(ARCH) arch/$(ARCH)/board/$(board) core core/term core/cmd drivers \
+	emulators libs
 define collect_objs
 obj-y :=
 include $(srctree)/$(1)/objects.mk
@@ -110,5 +111,5 @@ $(objtree)/disk.img: $(objtree)/kestrel.bin $(objtree)/payload.cpio \
 disk: all $(objtree)/disk.img
 
 # Only this build's own objects (not $(O)/debug or $(O)/unit nested in it).
--include $(shell find $(addprefix $(objtree)/,arch core drivers libs libfdt) \
+-include $(shell find $(addprefix $(objtree)/,arch core drivers emulators libs libfdt) \
 	-name '*.o.d' 2>/dev/null)

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* vGICv3 state shared by vgicv3_dist.c and vgicv3_redist.c only. */
+#ifndef KESTREL_EMU_VGICV3_PRIV_H
+#define KESTREL_EMU_VGICV3_PRIV_H
+
+#include "vgicv3.h"
+
+#define GICD_CTLR_ENABLE_G0	BIT(0)
+#define GICD_CTLR_ENABLE_G1	BIT(1)
+#define GICD_CTLR_ARE		BIT(4)
+#define GICD_CTLR_DS		BIT(6)
+#define GICR_WAKER_SLEEP	BIT(1)
+#define GICR_WAKER_ASLEEP	BIT(2)
+#define VGIC_PIDR2		0x3b	/* ArchRev 3 [7:4], JEP106 ARM [3:0] */
+#define VGIC_IIDR		((0x6bU << 24) | 0x43b)	/* ProductID 'k', ARM */
+#define VGIC_AFF_MASK		0xff00ffffffULL	/* Aff3, Aff2, Aff1, Aff0 of an MPIDR */
+
+/* 32 consecutive INTIDs: the private ones of one vCPU, or 32 SPIs. */
+struct vgic_bank {
+	u32 valid;		/* INTIDs the guest has */
+	u32 group;		/* 1: Group 1 */
+	u32 enabled;
+	u32 latch;		/* pending from an edge, ISPENDR or set_pending */
+	u32 line;		/* input level */
+	u32 active;
+	u32 edge;		/* ICFGR: 1 edge-triggered, 0 level-sensitive */
+	u16 first_intid;
+	u8 vcpu;		/* owner of a private bank */
+	u8 priority[32];
+};
+
+struct vgic_route {
+	u64 irouter;		/* as the guest wrote it (valid bits only) */
+	u32 targets;		/* vCPUs it may be delivered to */
+};
+
+struct vgic_cpu {
+	u64 aff;		/* MPIDR & VGIC_AFF_MASK */
+	u32 waker;
+	struct vgic_bank priv;
+};
+
+struct vgic {
+	spinlock_t lock;
+	unsigned int nr_vcpus, nr_spis, nr_spi_banks;
+	u32 ctlr;		/* EnableGrp0/1 */
+	struct vgic_cpu cpu[VGIC_MAX_VCPUS];
+	struct vgic_bank *spi_banks;	/* INTIDs 32.. in banks of 32 */
+	struct vgic_route *routes;	/* one per SPI */
+	struct devemu_map *map;
+	struct devemu_region dist, redist;
+	vgic_kick_fn kick;
+	void *kick_ctx;
+};
+
+/* One register (or array of registers) of a frame, [start, end). */
+struct vgic_reg {
+	u32 start, end;
+	u8 widths;		/* allowed access widths: OR of 1, 2, 4, 8 */
+	u8 arg;			/* handler-specific (enum vgic_bits_op) */
+	const char *name;
+	/* NULL read: RAZ; NULL write: WI. Called with the vgic lock held;
+	 * a write ORs the vCPUs to kick into *kicks. */
+	u64 (*read)(struct vgic *g, const struct vgic_reg *reg, unsigned int vcpu, u32 off,
+		    unsigned int width);
+	void (*write)(struct vgic *g, const struct vgic_reg *reg, unsigned int vcpu, u32 off,
+		      unsigned int width, u64 val, u32 *kicks);
+};
+
+/* The set/clear bit-per-interrupt registers. */
+enum vgic_bits_op {
+	VGIC_BITS_GROUP, VGIC_BITS_SET_ENABLE, VGIC_BITS_CLEAR_ENABLE, VGIC_BITS_SET_PENDING,
+	VGIC_BITS_CLEAR_PENDING, VGIC_BITS_SET_ACTIVE, VGIC_BITS_CLEAR_ACTIVE,
+};
+
+/* Interrupts of bank b deliverable under distributor control ctlr, before
+ * routing is considered. */
+static inline u32 vgic_ready(const struct vgic_bank *b, u32 ctlr)
+{
+	u32 grp = ((ctlr & GICD_CTLR_ENABLE_G1) ? b->group : 0) |
+		  ((ctlr & GICD_CTLR_ENABLE_G0) ? ~b->group : 0);
+
+	return b->valid & b->enabled & ~b->active & grp & (b->latch | (b->line & ~b->edge));
+}
+
+/* Runs one guest access against a sorted register table of a frame (see
+ * the access rules above), taking the lock and kicking after it. */
+enum devemu_result vgic_mmio(struct vgic *g, const struct vgic_reg *regs, unsigned int n,
+			     const char *frame, unsigned int vcpu, u32 off, unsigned int width,
+			     bool write, u64 *val);
+/* vCPUs to kick for the interrupts `newly` of b that just became ready. Lock held. */
+u32 vgic_targets(const struct vgic *g, const struct vgic_bank *b, u32 newly);
+/* Bit-per-interrupt register of bank b (NULL: RAZ/WI). Lock held. */
+u32 vgic_bits_read(const struct vgic_bank *b, enum vgic_bits_op op);
+void vgic_bits_write(struct vgic *g, struct vgic_bank *b, enum vgic_bits_op op, u32 val,
+		     u32 *kicks);
+/* IPRIORITYR bytes [idx, idx + width) of bank b. Lock held. */
+u64 vgic_prio_read(const struct vgic_bank *b, unsigned int idx, unsigned int width);
+void vgic_prio_write(struct vgic_bank *b, unsigned int idx, unsigned int width, u64 val);
+/* ICFGR word for the 16 INTIDs of b from bit `first` (0 or 16). Lock held. */
+u32 vgic_cfg_read(const struct vgic_bank *b, unsigned int first);
+void vgic_cfg_write(struct vgic *g, struct vgic_bank *b, unsigned int first, u32 val,
+		    u32 *kicks);
+/* Calls the kick callback for each vCPU in mask. Lock not held. */
+void vgic_kick(struct vgic *g, u32 mask);
+
+extern const struct devemu_ops vgic_redist_ops;
+
+#endif

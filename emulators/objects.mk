@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: GPL-2.0
+obj-$(CONFIG_EMU_VGICV3) += irqchip/vgicv3_dist.o irqchip/vgicv3_redist.o
