@@ -105,21 +105,27 @@ debug-build:
 		$(MAKE) -f $(srctree)/Makefile O=$(debug_objtree) ARCH=$(ARCH) qemu-virt-debug_defconfig
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(debug_objtree) ARCH=$(ARCH) all payload
 
+# Test-firmware guests (tests/guests), built into $(O)/guests.
+guests: deps-build
+	$(Q)$(MAKE) -C $(srctree)/tests/guests/arm64/basic O=$(objtree)/guests
+
 integration-test: deps-test
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) ARCH=$(ARCH) disk
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) ARCH=$(ARCH) debug-build
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) ARCH=$(ARCH) guests
 	$(Q)cd $(srctree) && KESTREL_BUILD=$(objtree) $(PYTHON) -m pytest tests/integration
 
 test: deps-test
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) ARCH=$(ARCH) disk
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) ARCH=$(ARCH) debug-build
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) ARCH=$(ARCH) guests
 	$(Q)$(MAKE) -C $(srctree)/tests/unit O=$(objtree)/unit build-only
 	$(Q)cd $(srctree) && KESTREL_BUILD=$(objtree) $(PYTHON) -m pytest tests
 
 clean:
 	$(Q)rm -rf $(objtree)/arch $(objtree)/core $(objtree)/drivers $(objtree)/emulators \
 		$(objtree)/libs $(objtree)/libfdt $(objtree)/unit $(objtree)/kestrel* \
-		$(objtree)/payload* $(objtree)/disk.img $(objtree)/debug
+		$(objtree)/payload* $(objtree)/disk.img $(objtree)/debug $(objtree)/guests
 
 distclean:
 	$(Q)rm -rf $(objtree)
