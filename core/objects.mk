@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
 obj-y += main.o smp.o log.o console.o panic.o errno.o percpu.o page_alloc.o heap.o \
 	guest_config.o \
-	thread.o timer.o irq.o driver.o hostdt.o payload.o devemu.o
+	thread.o timer.o irq.o driver.o hostdt.o payload.o devemu.o \
+	vserial.o
