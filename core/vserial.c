@@ -44,6 +44,7 @@ struct vserial *vserial_create(const char *guest, const char *device,
 	vs->ops = ops;
 	vs->priv = priv;
 	spin_lock_init(&vs->lock);
+	spin_lock_init(&vs->rx_lock);
 	flags = spin_lock_irqsave(&ports_lock);
 	if (find_locked(vs->name)) {
 		spin_unlock_irqrestore(&ports_lock, flags);
@@ -65,6 +66,9 @@ void vserial_destroy(struct vserial *vs)
 	flags = spin_lock_irqsave(&ports_lock);
 	list_del(&vs->node);
 	spin_unlock_irqrestore(&ports_lock, flags);
+	/* Wait for an input call that is still inside the emulator. */
+	spin_lock(&vs->rx_lock);
+	spin_unlock(&vs->rx_lock);
 	kfree(vs);
 }
 
@@ -97,8 +101,14 @@ void vserial_write(struct vserial *vs, const char *buf, size_t len)
 
 size_t vserial_input(struct vserial *vs, const char *buf, size_t len)
 {
-	size_t taken = vs->ops && vs->ops->rx ? vs->ops->rx(vs, buf, len) : 0;
-	unsigned long flags = spin_lock_irqsave(&vs->lock);
+	unsigned long flags;
+	size_t taken;
+
+	/* Thread context only, so the emulator runs with IRQs on. */
+	spin_lock(&vs->rx_lock);
+	taken = vs->ops && vs->ops->rx ? vs->ops->rx(vs, buf, len) : 0;
+	spin_unlock(&vs->rx_lock);
+	flags = spin_lock_irqsave(&vs->lock);
 
 	vs->rx_bytes += taken;
 	vs->rx_dropped += len - taken;

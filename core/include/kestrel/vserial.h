@@ -33,6 +33,7 @@ struct vserial {
 	void *priv;			/* the emulator's */
 	struct list_head node;
 	spinlock_t lock;
+	spinlock_t rx_lock;		/* held around ops->rx: destroy waits for it */
 	char ring[VSERIAL_RING_SIZE];
 	u64 written;			/* bytes ever written; ring holds the last ones */
 	vserial_listener_t listener;
@@ -45,7 +46,8 @@ struct vserial {
 struct vserial *vserial_create(const char *guest, const char *device,
 			       const struct vserial_ops *ops, void *priv);
 
-/* Unregisters and frees a port; a bound listener is dropped. Thread context. */
+/* Unregisters and frees a port, after any input call in flight has left
+ * the emulator; a bound listener is dropped. Thread context. */
 void vserial_destroy(struct vserial *vs);
 
 /* Finds a port by its full name. Thread context. */
@@ -55,7 +57,7 @@ struct vserial *vserial_find(const char *name);
 void vserial_write(struct vserial *vs, const char *buf, size_t len);
 
 /* Sends host input to the guest; returns the bytes taken (the rest are
- * counted as dropped). Any context. */
+ * counted as dropped). Thread context (the emulator runs with IRQs on). */
 size_t vserial_input(struct vserial *vs, const char *buf, size_t len);
 
 /* Attaches fn as the port's listener, first replaying up to `replay` bytes
