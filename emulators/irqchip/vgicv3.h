@@ -18,8 +18,8 @@
  *    64-bit; nothing takes 16-bit. Reserved space takes any aligned width;
  *  - reserved offsets, and the registers the model implements as RAZ/WI
  *    (SGI/PPI banks of the distributor under ARE, ITARGETSR, SGIR,
- *    C/SPENDSGIR, IGRPMODR, NSACR, STATUSR, GICR_CTLR, unimplemented
- *    INTIDs): read as zero, writes ignored, DEVEMU_HANDLED;
+ *    C/SPENDSGIR, IGRPMODR, NSACR, STATUSR, GICR_CTLR, and INTIDs above
+ *    the guest's last SPI): read as zero, writes ignored, DEVEMU_HANDLED;
  *  - writes to read-only registers: ignored, DEVEMU_HANDLED.
  * All are logged at debug level, none can fail the hypervisor.
  *

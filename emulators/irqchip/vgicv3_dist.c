@@ -395,10 +395,6 @@ static void irouter_write(struct vgic *g, const struct vgic_reg *reg, unsigned i
 		*kicks |= rt->targets & ~old;
 }
 
-#define W1	1
-#define W4	4
-#define W8	8
-#define AT(o, len)	.start = (o), .end = (o) + (len)
 #define BITS(o, op)	AT(o, 0x80), .widths = W4, .read = bits_read, .write = bits_write, \
 			.arg = (op)
 

@@ -67,6 +67,12 @@ struct vgic_reg {
 		      unsigned int width, u64 val, u32 *kicks);
 };
 
+/* For the register tables: allowed widths, and the offset range of an entry. */
+#define W1	1
+#define W4	4
+#define W8	8
+#define AT(o, len)	.start = (o), .end = (o) + (len)
+
 /* The set/clear bit-per-interrupt registers. */
 enum vgic_bits_op {
 	VGIC_BITS_GROUP, VGIC_BITS_SET_ENABLE, VGIC_BITS_CLEAR_ENABLE, VGIC_BITS_SET_PENDING,

@@ -121,10 +121,6 @@ static void cfg1_write(struct vgic *g, const struct vgic_reg *reg, unsigned int 
 	vgic_cfg_write(g, &g->cpu[vcpu].priv, 16, (u32)val, kicks);
 }
 
-#define W1	1
-#define W4	4
-#define W8	8
-#define AT(o, len)	.start = (o), .end = (o) + (len)
 #define BITS(o, op)	AT(o, 4), .widths = W4, .read = bits_read, .write = bits_write, \
 			.arg = (op)
 
