@@ -67,17 +67,7 @@ static void tdev_init(struct tdev *d, const char *name, gpa_t base_addr, u64 siz
 	d->result = DEVEMU_HANDLED;
 }
 
-static int group_setup(void **state)
-{
-	fake_arch_reset();
-	return ram_zone_setup(POOL_SIZE);
-}
-
-static int group_teardown(void **state)
-{
-	ram_zone_teardown();
-	return 0;
-}
+RAM_ZONE_GROUP_FIXTURES(POOL_SIZE)
 
 static int setup(void **state)
 {
@@ -90,16 +80,9 @@ static int setup(void **state)
 /* Destroying the map gives back all it allocated. */
 static int teardown(void **state)
 {
-	struct heap_stats st;
-
 	devemu_map_destroy(&map);
-	heap_get_stats(&st);
-	if (st.live_objects != base.live_objects) {
-		print_error("leak: %llu live objects (started with %llu)\n",
-			    (unsigned long long)st.live_objects,
-			    (unsigned long long)base.live_objects);
+	if (heap_leak_check(&base))
 		return -1;
-	}
 	if (spin_is_locked(&map.lock) || arch_irqs_disabled()) {
 		print_error("map lock held or IRQs masked after the test\n");
 		return -1;

@@ -15,17 +15,7 @@
 
 static struct heap_stats base;		/* heap stats when the test started */
 
-static int group_setup(void **state)
-{
-	fake_arch_reset();
-	return ram_zone_setup(POOL_SIZE);
-}
-
-static int group_teardown(void **state)
-{
-	ram_zone_teardown();
-	return 0;
-}
+RAM_ZONE_GROUP_FIXTURES(POOL_SIZE)
 
 static int setup(void **state)
 {
@@ -37,17 +27,7 @@ static int setup(void **state)
 /* Every test must give back all it took: the leak counter proves it. */
 static int teardown(void **state)
 {
-	struct heap_stats st;
-
-	heap_get_stats(&st);
-	if (st.live_objects != base.live_objects || st.live_bytes != base.live_bytes) {
-		print_error("leak: %llu live objects, %llu bytes (started with %llu, %llu)\n",
-			    (unsigned long long)st.live_objects, (unsigned long long)st.live_bytes,
-			    (unsigned long long)base.live_objects,
-			    (unsigned long long)base.live_bytes);
-		return -1;
-	}
-	return 0;
+	return heap_leak_check(&base);
 }
 
 static struct heap_stats stats(void)

@@ -46,16 +46,7 @@ static void note(const char *word)
 
 static struct waitq wq;
 
-static int group_setup(void **state)
-{
-	return ram_zone_setup(POOL_SIZE);
-}
-
-static int group_teardown(void **state)
-{
-	ram_zone_teardown();
-	return 0;
-}
+RAM_ZONE_GROUP_FIXTURES(POOL_SIZE)
 
 /* NR_TEST_CPUS online CPUs whose idle thread is the test, running as CPU 0
  * at time 0. */

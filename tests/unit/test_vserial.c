@@ -32,17 +32,7 @@ static size_t fifo_rx(struct vserial *vs, const char *buf, size_t len)
 
 static const struct vserial_ops fifo_ops = { .rx = fifo_rx };
 
-static int group_setup(void **state)
-{
-	fake_arch_reset();
-	return ram_zone_setup(4 << 20);
-}
-
-static int group_teardown(void **state)
-{
-	ram_zone_teardown();
-	return 0;
-}
+RAM_ZONE_GROUP_FIXTURES(4 << 20)
 
 static int setup(void **state)
 {
