@@ -5,6 +5,7 @@
 #   make menuconfig | savedefconfig | olddefconfig
 #   make                  build $(O)/kestrel.bin
 #   make run              install deps, build, boot under QEMU from U-Boot
+#   make run GUESTS=f.dts boot with your guests (images found next to f.dts)
 #   make test             install deps, build, run unit and integration tests
 #   make O=<dir>          out-of-tree build (default: build/)
 #   make VERBOSE=y        show every command
@@ -103,7 +104,8 @@ debug_objtree := $(objtree)/debug
 debug-build:
 	$(Q)test -f $(debug_objtree)/.config || \
 		$(MAKE) -f $(srctree)/Makefile O=$(debug_objtree) ARCH=$(ARCH) qemu-virt-debug_defconfig
-	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(debug_objtree) ARCH=$(ARCH) all payload
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(debug_objtree) ARCH=$(ARCH) \
+		GUEST_FW_DIR=$(objtree)/guests all payload
 
 # Test-firmware guests (tests/guests), built into $(O)/guests.
 guests: deps-build

@@ -19,6 +19,7 @@ const char *strerror(int err)
 	case ENODEV: return "no such device";
 	case EINVAL: return "invalid argument";
 	case ENOSPC: return "no space left";
+	case EALREADY: return "already in progress or done";
 	case ERANGE: return "out of range";
 	case ENOSYS: return "not supported";
 	case ENODATA: return "no data";

@@ -250,8 +250,10 @@ static int parse_device(struct parse *p, int devs, int node, const struct guest_
 		return fail(p, path, "no emulator for compatible \"%s\" in this build",
 			    d->compatible);
 
-	ac = fdt_address_cells(p->fdt, devs);
-	sc = fdt_size_cells(p->fdt, devs);
+	/* Unlike plain DT (2 and 1), both default to 2 here: guest
+	 * addresses and sizes are 64-bit (docs/guest-config.md). */
+	ac = fdt_getprop(p->fdt, devs, "#address-cells", NULL) ? fdt_address_cells(p->fdt, devs) : 2;
+	sc = fdt_getprop(p->fdt, devs, "#size-cells", NULL) ? fdt_size_cells(p->fdt, devs) : 2;
 	reg = fdt_getprop(p->fdt, node, "reg", &len);
 	if (reg) {
 		if (ac < 1 || ac > 2 || sc < 1 || sc > 2 || len != 4 * (ac + sc))

@@ -128,6 +128,16 @@ void irq_handle(void)
 	chip->eoi(hwirq);
 }
 
+void irq_local_disable(unsigned int hwirq)
+{
+	chip->disable(hwirq);
+}
+
+void irq_local_enable(unsigned int hwirq)
+{
+	chip->enable(hwirq, arch_cpu_id());
+}
+
 void irq_send_ipi(unsigned int cpu, enum ipi ipi)
 {
 	if (chip && chip->send_ipi)

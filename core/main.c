@@ -2,12 +2,14 @@
 /* Boot sequence of the core, from the arch entry to the terminal. */
 #define LOG_PREFIX "kestrel"
 #include <arch_boot.h>
+#include <arch_guest.h>
 #include <arch_cpu.h>
 #include <arch_irq.h>
 #include <arch_mmu.h>
 #include <kestrel/console.h>
 #include <kestrel/driver.h>
 #include <kestrel/errno.h>
+#include <kestrel/guest.h>
 #include <kestrel/hostdt.h>
 #include <kestrel/irq.h>
 #include <kestrel/log.h>
@@ -141,11 +143,14 @@ __noreturn void kestrel_main(struct boot_info *info)
 	probe_console();
 	if (irq_cpu_init(0))
 		boot_fatal("interrupt controller: CPU 0 interface init failed");
+	if (arch_virt_init())
+		log_err("virtualization support failed to initialize: guests cannot run");
 	arch_irq_enable();
 	smp_cpu_online(0);
 
 	payload_init(host.has_initrd, host.initrd_start, host.initrd_end);
 	smp_boot_secondaries();
 	term_start();
+	guests_init();
 	sched_start_idle();
 }

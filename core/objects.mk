@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
 obj-y += main.o smp.o log.o console.o panic.o errno.o percpu.o page_alloc.o heap.o \
-	guest_config.o \
+	guest_config.o guest_fdt.o emulator.o \
 	thread.o timer.o irq.o driver.o hostdt.o payload.o devemu.o \
-	vserial.o
+	vserial.o guest.o guest_mem.o vcpu.o

@@ -58,9 +58,7 @@ void smp_init_cpus(void)
 		c->id = i;
 		c->hwid = host.cpu_hwid[i];
 		c->state = CPU_OFFLINE;
-		spin_lock_init(&c->rq_lock);
-		list_init(&c->runq);
-		list_init(&c->dead);
+		sched_cpu_init(c);
 		spin_lock_init(&c->timer_lock);
 		list_init(&c->timers);
 	}

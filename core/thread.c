@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Hypervisor threads and the per-CPU cooperative scheduler. */
+/* Hypervisor threads and the per-CPU priority scheduler. */
 #define LOG_PREFIX "sched"
 #include <kestrel/thread.h>
 #include <kestrel/percpu.h>
@@ -13,6 +13,11 @@
 #include <arch_timer.h>
 #include <string.h>
 
+/* One bit per priority in runq_mask. */
+_Static_assert(THREAD_NR_PRIOS <= 32, "runq_mask is a u32");
+
+#define SLICE_NS	((u64)CONFIG_SCHED_SLICE_MS * 1000000)
+
 static struct thread idle_threads[CONFIG_NR_CPUS];
 
 struct thread *thread_current(void)
@@ -20,31 +25,134 @@ struct thread *thread_current(void)
 	return this_cpu()->current;
 }
 
-/* Switches away from the current thread. Called with IRQs masked and the
- * CPU's run-queue lock held; returns with the lock dropped. */
+bool sched_need_resched(void)
+{
+	return READ_ONCE(this_cpu()->need_resched);
+}
+
+/* --- run queue (rq_lock held) --------------------------------------------- */
+
+static void runq_add(struct cpu *c, struct thread *t)
+{
+	list_add_tail(&t->rq_node, &c->runq[t->prio]);
+	c->runq_mask |= 1u << t->prio;
+}
+
+static bool runq_has(const struct cpu *c, unsigned int prio)
+{
+	return c->runq_mask & (1u << prio);
+}
+
+/* Takes the first thread of the highest non-empty priority, or returns the
+ * idle thread when nothing is runnable. */
+static struct thread *runq_pop(struct cpu *c)
+{
+	unsigned int prio;
+	struct thread *t;
+
+	if (!c->runq_mask)
+		return c->idle;
+	prio = 31 - __builtin_clz(c->runq_mask);
+	t = list_first_entry(&c->runq[prio], struct thread, rq_node);
+	list_del(&t->rq_node);
+	if (list_empty(&c->runq[prio]))
+		c->runq_mask &= ~(1u << prio);
+	return t;
+}
+
+/* --- time slices ----------------------------------------------------------- */
+
+/* The slice timer's handler: the current thread has had its turn. */
+static void slice_expired(struct timer_event *ev, void *arg)
+{
+	struct cpu *c = arg;
+	unsigned long flags = spin_lock_irqsave(&c->rq_lock);
+
+	c->need_resched = true;
+	spin_unlock_irqrestore(&c->rq_lock, flags);
+}
+
+/* Starts a fresh slice for the thread switching in, or stops the one of the
+ * thread switching out. On c with IRQs masked and rq_lock dropped: timer
+ * calls are never made under rq_lock, so the two locks never nest. */
+static void slice_set(struct cpu *c, bool on)
+{
+	if (on)
+		timer_event_start(&c->slice, SLICE_NS);
+	else
+		timer_event_stop(&c->slice);
+}
+
+/* Arms the slice a wake granted the current thread (slice_on) if it is not
+ * running yet. One that expired has set need_resched, and is not renewed
+ * before the next switch. On c, rq_lock not held. */
+static void slice_catch_up(struct cpu *c)
+{
+	unsigned long flags = spin_lock_irqsave(&c->rq_lock);
+	bool arm = c->slice_on && !c->need_resched && !timer_event_armed(&c->slice);
+
+	spin_unlock(&c->rq_lock);
+	if (arm)
+		timer_event_start(&c->slice, SLICE_NS);
+	arch_irq_restore(flags);
+}
+
+void sched_cpu_init(struct cpu *c)
+{
+	spin_lock_init(&c->rq_lock);
+	for (unsigned int prio = 0; prio < THREAD_NR_PRIOS; prio++)
+		list_init(&c->runq[prio]);
+	c->runq_mask = 0;
+	list_init(&c->dead);
+	c->need_resched = false;
+	c->slice_on = false;
+	timer_event_init(&c->slice, slice_expired, c);
+}
+
+/* --- switching --------------------------------------------------------------- */
+
+/* Charges the outgoing thread for its time as current; `asked` is whether
+ * need_resched was set, which makes a still runnable thread preempted. */
+static void account_switch_out(struct cpu *c, struct thread *prev, bool asked)
+{
+	u64 now = arch_counter_read();
+
+	prev->run_ticks += now - c->run_since;
+	c->run_since = now;
+	if (asked && prev->state == THREAD_RUNNABLE)
+		prev->preemptions++;
+}
+
+/* Switches to the highest-priority runnable thread of c; a current thread
+ * still running competes too, behind its equals. The chosen one gets a
+ * slice when equals wait for it. Called with IRQs masked and the CPU's
+ * run-queue lock held; returns with the lock dropped. */
 static void __schedule(struct cpu *c)
 {
 	struct thread *prev = c->current, *next;
+	bool asked = c->need_resched;
+	bool slice;
 
+	c->need_resched = false;
 	if (prev->state == THREAD_RUNNING && prev != c->idle) {
 		prev->state = THREAD_RUNNABLE;
-		list_add_tail(&prev->rq_node, &c->runq);
+		runq_add(c, prev);
 	}
-	if (list_empty(&c->runq)) {
-		next = c->idle;
-	} else {
-		next = list_first_entry(&c->runq, struct thread, rq_node);
-		list_del(&next->rq_node);
-	}
+	next = runq_pop(c);
 	next->state = THREAD_RUNNING;
+	slice = next != c->idle && runq_has(c, next->prio);
+	c->slice_on = slice;
 	if (next == prev) {
 		spin_unlock(&c->rq_lock);
+		slice_set(c, slice);
 		return;
 	}
+	account_switch_out(c, prev, asked);
 	c->current = next;
 	c->switches++;
 	next->switches_in++;
 	spin_unlock(&c->rq_lock);
+	slice_set(c, slice);
 	/* Threads are bound to their CPU and only this CPU dequeues them, so
 	 * prev cannot run elsewhere before the switch completes. */
 	arch_thread_switch(&prev->ctx, &next->ctx);
@@ -85,29 +193,55 @@ void thread_block(void)
 	arch_irq_restore(flags);
 }
 
+/* Records what the wake of t, just queued on c, asks of c: a switch when t
+ * outranks the current thread (or c is idle or not started yet), a slice for
+ * the current thread when they are equals and it has none. True when c has
+ * something to do about it. rq_lock held. */
+static bool wake_asks_cpu(struct cpu *c, const struct thread *t)
+{
+	const struct thread *cur = c->current;
+
+	if (!cur || cur == c->idle || t->prio > cur->prio) {
+		c->need_resched = true;
+		return true;
+	}
+	if (t->prio == cur->prio && !c->slice_on) {
+		c->slice_on = true;
+		return true;
+	}
+	return false;
+}
+
 void thread_wake(struct thread *t)
 {
 	struct cpu *c = &cpus[t->cpu];
 	unsigned long flags = spin_lock_irqsave(&c->rq_lock);
-	bool kick = false;
+	bool act = false;
 
 	if (t->state == THREAD_BLOCKED) {
 		t->state = THREAD_RUNNABLE;
-		list_add_tail(&t->rq_node, &c->runq);
-		kick = t->cpu != arch_cpu_id();
+		runq_add(c, t);
+		act = wake_asks_cpu(c, t);
 	} else if (t->state != THREAD_DEAD) {
 		/* Running or runnable: it may block next on the condition this
 		 * wake answers. Keep the wake, so that block returns at once. */
 		t->wake_pending = true;
 	}
 	spin_unlock_irqrestore(&c->rq_lock, flags);
-	if (kick)
+	if (!act)
+		return;
+	/* A slice timer is armed by its own CPU: another CPU is asked to. */
+	if (t->cpu != arch_cpu_id())
 		irq_send_ipi(t->cpu, IPI_KICK);
+	else
+		slice_catch_up(c);
 }
 
 void sched_kick_received(void)
 {
-	/* Nothing to do here: the interrupted idle loop reschedules. */
+	/* A wake may have granted the current thread a slice. A switch needs
+	 * nothing here: the interrupted idle loop or vCPU loop makes it. */
+	slice_catch_up(this_cpu());
 }
 
 static __noreturn void thread_trampoline(void *arg)
@@ -126,8 +260,8 @@ static __noreturn void thread_trampoline(void *arg)
 	panic("dead thread %s was scheduled", t->name);
 }
 
-struct thread *thread_create(const char *name, void (*fn)(void *), void *arg,
-			     unsigned int cpu)
+struct thread *thread_create_prio(const char *name, void (*fn)(void *), void *arg,
+				  unsigned int cpu, unsigned int prio)
 {
 	unsigned int order = page_order_for(CONFIG_STACK_SIZE);
 	struct thread *t;
@@ -135,6 +269,10 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg,
 
 	if (cpu >= nr_cpus || cpus[cpu].state != CPU_ONLINE) {
 		log_err("thread %s: CPU %u is not online", name, cpu);
+		return NULL;
+	}
+	if (prio > THREAD_PRIO_MAX) {
+		log_err("thread %s: priority %u is above %u", name, prio, THREAD_PRIO_MAX);
 		return NULL;
 	}
 	t = kzalloc(sizeof(*t));
@@ -150,6 +288,7 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg,
 	t->fn = fn;
 	t->arg = arg;
 	t->cpu = cpu;
+	t->prio = prio;
 	t->stack = (void *)arch_hpa_to_hva(stack);
 	t->stack_size = PAGE_SIZE << order;
 	list_init(&t->rq_node);
@@ -170,6 +309,7 @@ void sched_idle_init(void)
 	list_init(&idle->rq_node);
 	c->idle = idle;
 	c->current = idle;
+	c->run_since = arch_counter_read();
 }
 
 /* Frees threads that exited on this CPU; they have switched away for good. */
@@ -197,7 +337,7 @@ void sched_idle_step(void)
 
 	reap_dead(c);
 	arch_irq_disable();
-	if (list_empty(&c->runq)) {
+	if (!READ_ONCE(c->runq_mask)) {
 		c->idle_since = arch_counter_read();
 		WRITE_ONCE(c->in_idle, true);
 		arch_cpu_wait_for_irq();

@@ -38,7 +38,8 @@ $(libfdt_stamp):
 	$(Q)touch $@
 
 INCLUDES := -I$(srctree)/arch/include -I$(srctree)/arch/$(ARCH)/include \
-	-I$(srctree)/core/include -I$(srctree)/libs/include -I$(libfdt_src) \
+	-I$(srctree)/core/include -I$(srctree)/libs/include -I$(srctree)/emulators \
+	-I$(libfdt_src) \
 	-I$(objtree)/include
 BASE_FLAGS := -g -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-fpie $(ARCH_CFLAGS) $(INCLUDES) -include $(autoconf)
@@ -91,16 +92,22 @@ $(objtree)/kestrel.bin: $(objtree)/kestrel.elf
 
 all: deps-build $(objtree)/kestrel.bin
 
-# The payload handed to Kestrel as the initrd: configuration DTB and guests.
-$(objtree)/payload/config.dtb: $(srctree)/arch/$(ARCH)/board/$(board)/config.dts
-	$(call quiet_echo,DTC)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)dtc -q -I dts -O dtb -o $@ $<
+# The payload handed to Kestrel as the initrd: the configuration DTB from
+# the guests DTS (GUESTS=, default: the board's config.dts) and the guest
+# images it names, found next to the DTS or among the test firmware built
+# in GUEST_FW_DIR. Rebuilt every time; unchanged content keeps its date.
+GUESTS ?= $(srctree)/arch/$(ARCH)/board/$(board)/config.dts
+GUEST_FW_DIR ?= $(objtree)/guests
 
-$(objtree)/payload.cpio: $(objtree)/payload/config.dtb
-	$(call quiet_echo,CPIO)
-	$(Q)cd $(objtree)/payload && find . -type f | LC_ALL=C sort | \
-		cpio --quiet -o -H newc --reproducible > $@
+guest-firmware:
+	$(Q)$(MAKE) -C $(srctree)/tests/guests/$(ARCH)/basic O=$(GUEST_FW_DIR)
+
+$(objtree)/payload.cpio: guest-firmware FORCE
+	$(call quiet_echo,PAYLOAD)
+	$(Q)$(srctree)/tools/mkpayload.sh $@ $(GUESTS) $(GUEST_FW_DIR)
+
+.PHONY: guest-firmware FORCE
+FORCE:
 
 payload: deps-build $(objtree)/payload.cpio
 

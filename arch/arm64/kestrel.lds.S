@@ -25,6 +25,10 @@ SECTIONS
 		__start_kestrel_cmds = .;
 		KEEP(*(kestrel_cmds))
 		__stop_kestrel_cmds = .;
+		. = ALIGN(8);
+		__start_kestrel_emulators = .;
+		KEEP(*(kestrel_emulators))
+		__stop_kestrel_emulators = .;
 		*(.data.rel.ro .data.rel.ro.*)
 	}
 	.got : { *(.got .got.plt) }

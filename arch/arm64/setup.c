@@ -11,6 +11,7 @@
 #include <kestrel/types.h>
 #include <string.h>
 #include "arm64.h"
+#include "guest_arch.h"
 
 /* Boot stacks: CPU n uses cpu_stacks[n] until its idle loop, then for good. */
 u8 cpu_stacks[CONFIG_NR_CPUS][CONFIG_STACK_SIZE] __aligned(16);
@@ -48,8 +49,21 @@ static void el2_cpu_setup(unsigned int cpu)
 	/* Physical interrupts are taken to EL2 (IMO/FMO/AMO); lower ELs run
 	 * AArch64 and see only virtual interrupts. */
 	write_sysreg(HCR_RW | HCR_IMO | HCR_FMO | HCR_AMO, hcr_el2);
-	write_sysreg(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN, cnthctl_el2);
+	/* Guests read the physical counter but their EL1 physical timer
+	 * accesses trap (they use the virtual timer). */
+	write_sysreg(CNTHCTL_EL1PCTEN, cnthctl_el2);
 	write_sysreg(0, cntvoff_el2);
+	/* Second stage for guests; FP/SIMD usable at EL2 and by guests,
+	 * trace registers trapped; debug and PMU registers trapped (emulated
+	 * as RAZ/WI), all PMU counters left to EL1. */
+	write_sysreg(arm64_vtcr(), vtcr_el2);
+	write_sysreg(0, vttbr_el2);
+	write_sysreg(CPTR_EL2_RES1 | CPTR_TTA, cptr_el2);
+	write_sysreg(MDCR_TDA | MDCR_TDOSA | MDCR_TDRA | MDCR_TPM | MDCR_TPMCR |
+		     ((read_sysreg(pmcr_el0) >> 11) & MDCR_HPMN_MASK), mdcr_el2);
+	isb();
+	__asm__ __volatile__("tlbi alle1" ::: "memory");
+	dsb(nsh);
 	isb();
 }
 

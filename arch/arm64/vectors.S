@@ -2,7 +2,8 @@
 /*
  * EL2 exception vectors. Every entry saves a full struct arch_regs frame on
  * the current stack and calls C; IRQs from EL2 return to the interrupted
- * context, anything unexpected ends in a register dump.
+ * context, anything unexpected ends in a register dump. Exceptions from
+ * a guest (lower EL) return to the vCPU's run loop (guest_entry.S).
  */
 #include <arch_defs.h>
 
@@ -109,11 +110,19 @@ el2h_irq:
 	unexpected el2t_serror, 3
 	unexpected el2h_fiq, 6
 	unexpected el2h_serror, 7
-	unexpected lower64_sync, 8
-	unexpected lower64_irq, 9
-	unexpected lower64_fiq, 10
-	unexpected lower64_serror, 11
-	unexpected lower32_sync, 12
-	unexpected lower32_irq, 13
-	unexpected lower32_fiq, 14
-	unexpected lower32_serror, 15
+	/* From a guest: back to arm64_guest_enter's caller (guest_entry.S). */
+	.macro	guest_exit, name, kind
+\name:
+	stp	x0, x1, [sp, #-16]!
+	mov	x1, #\kind
+	b	arm64_guest_exit
+	.endm
+
+	guest_exit lower64_sync, ARM64_EXIT_SYNC
+	guest_exit lower64_irq, ARM64_EXIT_IRQ
+	guest_exit lower64_fiq, ARM64_EXIT_FIQ
+	guest_exit lower64_serror, ARM64_EXIT_SERROR
+	guest_exit lower32_sync, ARM64_EXIT_SYNC
+	guest_exit lower32_irq, ARM64_EXIT_IRQ
+	guest_exit lower32_fiq, ARM64_EXIT_FIQ
+	guest_exit lower32_serror, ARM64_EXIT_SERROR

@@ -5,4 +5,7 @@ obj-$(CONFIG_CMD_HEAP) += heap.o
 obj-$(CONFIG_CMD_DEVTREE) += devtree.o
 obj-$(CONFIG_CMD_LOG) += log.o
 obj-$(CONFIG_CMD_POWER) += reset.o shutdown.o
+obj-$(CONFIG_CMD_GUEST) += guest.o
+obj-$(CONFIG_CMD_VCPU) += vcpu.o
+obj-$(CONFIG_CMD_VSERIAL) += vserial.o
 obj-$(CONFIG_CMD_DEBUG) += debug.o

@@ -11,6 +11,7 @@ struct list_head {
 };
 
 #define LIST_HEAD_INIT(name) { &(name), &(name) }
+#define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
 
 static inline void list_init(struct list_head *h)
 {
@@ -57,5 +58,9 @@ static inline void list_del(struct list_head *n)
 #define list_for_each(pos, h) for (pos = (h)->next; pos != (h); pos = pos->next)
 #define list_for_each_safe(pos, tmp, h) \
 	for (pos = (h)->next, tmp = pos->next; pos != (h); pos = tmp, tmp = pos->next)
+/* Walks the entries of type __typeof__(*pos) linked through `member`. */
+#define list_for_each_entry(pos, h, member) \
+	for (pos = list_entry((h)->next, __typeof__(*pos), member); &pos->member != (h); \
+	     pos = list_entry(pos->member.next, __typeof__(*pos), member))
 
 #endif

@@ -61,9 +61,7 @@ static int setup(void **state)
 
 		c->id = i;
 		c->state = CPU_ONLINE;
-		spin_lock_init(&c->rq_lock);
-		list_init(&c->runq);
-		list_init(&c->dead);
+		sched_cpu_init(c);
 		spin_lock_init(&c->timer_lock);
 		list_init(&c->timers);
 		fake_cpu_set(i);
@@ -81,7 +79,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	for (unsigned int i = 0; i < nr_cpus; i++) {
-		if (!list_empty(&cpus[i].runq) || !list_empty(&cpus[i].timers) ||
+		if (cpus[i].runq_mask || !list_empty(&cpus[i].timers) ||
 		    cpus[i].current != cpus[i].idle || fake_irqs_masked(i)) {
 			print_error("CPU %u left with runnable threads, armed timers, a "
 				    "thread other than idle current or IRQs masked\n", i);
@@ -97,7 +95,7 @@ static bool runq_holds(unsigned int cpu, const struct thread *t)
 {
 	struct list_head *pos;
 
-	list_for_each(pos, &cpus[cpu].runq)
+	list_for_each(pos, &cpus[cpu].runq[t->prio])
 		if (list_entry(pos, struct thread, rq_node) == t)
 			return true;
 	return false;
@@ -188,7 +186,7 @@ static void test_create_refuses_cpu_not_online(void **state)
 	assert_null(thread_create("off", record_self, "off", 1));
 	assert_console_contains("thread off: CPU 1 is not online");
 	assert_null(thread_create("absent", record_self, "absent", NR_TEST_CPUS));
-	assert_true(list_empty(&cpus[1].runq));
+	assert_int_equal(cpus[1].runq_mask, 0);
 	thread_yield();
 	assert_string_equal(trace, "");
 }

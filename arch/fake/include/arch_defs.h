@@ -32,6 +32,13 @@ struct arch_regs {
 	u64 far;
 };
 
+/* A fake vCPU context: what host unit tests of the core look at. */
+struct arch_vcpu {
+	u64 x[31];
+	u64 pc;
+	bool loaded;
+};
+
 /* Host "devices" are plain memory: ordering against other memory accesses
  * only needs the compiler not to move them. */
 static inline void arch_io_rmb(void) { __asm__ __volatile__("" ::: "memory"); }

@@ -20,6 +20,7 @@
 #define ENOSYS		38
 #define ENODATA		61
 #define ETIMEDOUT	110
+#define EALREADY	114
 
 /* Short description of a (negative or positive) error code. */
 const char *strerror(int err);

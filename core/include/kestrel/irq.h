@@ -63,6 +63,12 @@ int irq_cpu_init(unsigned int cpu);
 /* Entry from the arch IRQ vector: acknowledges, dispatches, EOIs. IRQ context. */
 void irq_handle(void);
 
+/* Masks / unmasks a per-CPU interrupt (a PPI) on the calling CPU only, for
+ * a handler that must silence a level it cannot clear yet. IRQ or thread
+ * context with IRQs masked. */
+void irq_local_disable(unsigned int hwirq);
+void irq_local_enable(unsigned int hwirq);
+
 void irq_send_ipi(unsigned int cpu, enum ipi ipi);
 
 /* For `host irqs`: calls fn for each requested interrupt. */

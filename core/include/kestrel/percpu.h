@@ -5,12 +5,12 @@
 
 #include <kestrel/types.h>
 #include <kestrel/spinlock.h>
+#include <kestrel/thread.h>
+#include <kestrel/timer.h>
 #include <arch_cpu.h>
 #include <list.h>
 
 enum cpu_state { CPU_ABSENT, CPU_OFFLINE, CPU_STARTING, CPU_ONLINE, CPU_FAILED };
-
-struct thread;
 
 struct cpu {
 	unsigned int id;
@@ -18,12 +18,19 @@ struct cpu {
 	enum cpu_state state;
 	int start_error;
 
-	/* Scheduler: the run queue of threads bound to this CPU. */
+	/* Scheduler (core/thread.c), under rq_lock unless noted. runq[p] holds
+	 * the runnable threads of priority p in FIFO order; bit p of runq_mask
+	 * is set when runq[p] is not empty. */
 	spinlock_t rq_lock;
-	struct list_head runq;
+	struct list_head runq[THREAD_NR_PRIOS];
+	u32 runq_mask;
 	struct thread *current;
 	struct thread *idle;
 	struct list_head dead;		/* exited threads the idle loop frees */
+	bool need_resched;	/* current should yield; read without the lock */
+	bool slice_on;		/* current was granted a slice: armed, or about to be */
+	struct timer_event slice;	/* current's round-robin slice; this CPU arms it */
+	u64 run_since;		/* counter value when current was switched in */
 	bool in_idle;
 	u64 idle_since;		/* counter value when the current idle wait began */
 

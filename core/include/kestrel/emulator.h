@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest device emulators register themselves with EMULATOR(): a const
+ * descriptor with the compatible strings it models, collected in a linker
+ * section. The guest manager creates one instance per device node of a
+ * guest's configuration whose compatible an emulator lists; core/ never
+ * names a device.
+ */
+#ifndef KESTREL_EMULATOR_H
+#define KESTREL_EMULATOR_H
+
+#include <kestrel/compiler.h>
+#include <kestrel/types.h>
+
+struct guest;
+struct guest_device_config;
+
+/* Cells of a 3-cell GIC interrupt specifier (type, number, flags), as the
+ * guest's interrupt controller binding defines them. */
+#define GUEST_FDT_IRQ_SPI		0	/* number = SPI (INTID - 32) */
+#define GUEST_FDT_IRQ_PPI		1	/* number = PPI (INTID - 16) */
+#define GUEST_FDT_IRQ_LEVEL_HIGH	4
+
+/* What a device's DTB node may refer to, filled by the guest DTB builder. */
+struct guest_fdt_refs {
+	u32 intc_phandle;	/* the interrupt controller (3-cell GIC specifier) */
+	u32 clock_phandle;	/* a fixed 24 MHz "apb_pclk" clock */
+};
+
+struct emulator {
+	const char *name;
+	const char *const *compatible;	/* NULL-terminated */
+	/* Creates the device `dev` of guest g: adds its MMIO regions to
+	 * g->mmio and may raise its interrupt with guest_irq_set_level. 0 and
+	 * *priv, or a negative error (logged, naming the device). Thread
+	 * context. */
+	int (*create)(struct guest *g, const struct guest_device_config *dev, void **priv);
+	/* Removes the regions and frees the instance. The guest's vCPUs are
+	 * stopped. Thread context. */
+	void (*destroy)(void *priv);
+	/* Back to the power-on state (guest reset). vCPUs stopped. */
+	void (*reset)(void *priv);
+	/* Adds the device's node to the guest's DTB as a child of `parent`
+	 * (the root, #address-cells = #size-cells = 2), named
+	 * "<node-name>@<base>" with reg, interrupts and what the guest's
+	 * driver needs. 0 or a negative libfdt error. */
+	int (*fdt_node)(void *fdt, int parent, const struct guest_device_config *dev,
+			const struct guest_fdt_refs *refs);
+	/* Optional: the /aliases entry and the stdout-path prefix for a
+	 * console ("serial"), or NULL. */
+	const char *alias;
+};
+
+#define EMULATOR(sym) \
+	static const struct emulator sym __section("kestrel_emulators") __used __aligned(8)
+
+/* The emulator listing `compatible`, or NULL. Any context. */
+const struct emulator *emulator_find(const char *compatible);
+
+/* Calls fn for each registered emulator (for `host info`). */
+void emulator_for_each(void (*fn)(const struct emulator *e, void *ctx), void *ctx);
+
+#endif
