@@ -198,9 +198,10 @@ static int set_initrd(void *fdt, int chosen, const struct guest_fdt_layout *layo
 {
 	int err;
 
-	if (!layout || (!layout->initrd_start && !layout->initrd_end))
+	/* None, or an empty one (an empty initrd file): nothing to describe. */
+	if (!layout || layout->initrd_end == layout->initrd_start)
 		return 0;
-	if (layout->initrd_end <= layout->initrd_start)
+	if (layout->initrd_end < layout->initrd_start)
 		return -FDT_ERR_BADVALUE;
 	err = fdt_setprop_u64(fdt, chosen, "linux,initrd-start", layout->initrd_start);
 	if (!err)
@@ -253,7 +254,6 @@ static int add_nodes(void *fdt, const struct guest_config *cfg,
 	return err;
 }
 
-/* layout may be NULL: no initrd. */
 int guest_fdt_build(const struct guest_config *cfg, const struct guest_fdt_layout *layout,
 		    void *buf, size_t size)
 {

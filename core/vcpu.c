@@ -204,7 +204,7 @@ static void vcpu_thread(void *arg)
 		u64 t0;
 		bool yield;
 
-		if (READ_ONCE(v->requests) || !READ_ONCE(v->power_on)) {
+		if (READ_ONCE(v->requests) || !READ_ONCE(v->power_on) || v->state != VCPU_RUN) {
 			unload(v, &loaded);
 			if (!handle_requests(v))
 				break;

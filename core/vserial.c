@@ -99,7 +99,7 @@ void vserial_write(struct vserial *vs, const char *buf, size_t len)
 	spin_unlock_irqrestore(&vs->lock, flags);
 }
 
-size_t vserial_input(struct vserial *vs, const char *buf, size_t len)
+static size_t deliver(struct vserial *vs, const char *buf, size_t len, bool count_dropped)
 {
 	unsigned long flags;
 	size_t taken;
@@ -109,11 +109,21 @@ size_t vserial_input(struct vserial *vs, const char *buf, size_t len)
 	taken = vs->ops && vs->ops->rx ? vs->ops->rx(vs, buf, len) : 0;
 	spin_unlock(&vs->rx_lock);
 	flags = spin_lock_irqsave(&vs->lock);
-
 	vs->rx_bytes += taken;
-	vs->rx_dropped += len - taken;
+	if (count_dropped)
+		vs->rx_dropped += len - taken;
 	spin_unlock_irqrestore(&vs->lock, flags);
 	return taken;
+}
+
+size_t vserial_input(struct vserial *vs, const char *buf, size_t len)
+{
+	return deliver(vs, buf, len, true);
+}
+
+size_t vserial_offer(struct vserial *vs, const char *buf, size_t len)
+{
+	return deliver(vs, buf, len, false);
 }
 
 /* Copies n bytes of output starting at stream offset `from`, which the ring

@@ -5,9 +5,17 @@
 # its /guests/*/boot nodes name, looked up by that name in the DTS's own
 # directory first, then in each search directory given.
 #
-#   tools/mkpayload.sh <out.cpio> <guests.dts> [search dir]...
+#   tools/mkpayload.sh [--missing-ok] <out.cpio> <guests.dts> [search dir]...
+#
+# A named file that is not found is an error, unless --missing-ok (tests of
+# Kestrel's own check use it): then it is left out with a warning.
 set -eu
 
+missing_ok=
+if [ "${1:-}" = --missing-ok ]; then
+	missing_ok=1
+	shift
+fi
 out=$1
 dts=$2
 shift 2
@@ -42,6 +50,7 @@ for guest in $guests; do
 		if ! src=$(find_file "$@"); then
 			echo "mkpayload: guest $guest: boot/$prop '$name' not found in:" \
 			     "$dts_dir $*" >&2
+			[ -n "$missing_ok" ] && continue
 			exit 1
 		fi
 		mkdir -p "$work/$(dirname "$name")"

@@ -132,6 +132,28 @@ static void print_regions(struct guest *g)
 		printk("  ... and %u more\n", w.total - w.count);
 }
 
+
+/* Where the guest's RAM lives in host memory, as runs of contiguous 2 MiB
+ * blocks (at most four shown). */
+static void print_host_ram(const struct guest *g)
+{
+	const struct guest_ram *r = &g->ram;
+	unsigned int shown = 0, i = 0;
+
+	printk("host RAM:  ");
+	while (i < r->nr_chunks && shown < 4) {
+		unsigned int j = i + 1;
+
+		while (j < r->nr_chunks && r->chunks[j] == r->chunks[j - 1] + SZ_2M)
+			j++;
+		printk("%s0x%llx-0x%llx", shown ? ", " : "", (unsigned long long)r->chunks[i],
+		       (unsigned long long)(r->chunks[j - 1] + SZ_2M));
+		shown++;
+		i = j;
+	}
+	printk("%s (%u blocks of 2 MiB)\n", i < r->nr_chunks ? ", ..." : "", r->nr_chunks);
+}
+
 static void guest_info(struct guest *g)
 {
 	const struct guest_config *c = &g->cfg;
@@ -156,6 +178,7 @@ static void guest_info(struct guest *g)
 	printk("memory:    0x%08llx-0x%08llx (%llu MiB)\n", (unsigned long long)c->ram_base,
 	       (unsigned long long)(c->ram_base + c->ram_size),
 	       (unsigned long long)(c->ram_size >> 20));
+	print_host_ram(g);
 	printk("kernel:    %s\n", c->kernel);
 	printk("initrd:    %s\n", c->initrd[0] ? c->initrd : "(none)");
 	printk("bootargs:  %s\n", c->bootargs[0] ? c->bootargs : "(none)");

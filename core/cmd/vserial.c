@@ -15,6 +15,7 @@
 #define BIND_ESCAPE	0x1d		/* Ctrl-] ends a bind */
 #define BIND_REPLAY	4096		/* recent output shown on connecting */
 #define BIND_POLL_NS	10000000ULL	/* output reaches the console within 10 ms */
+#define BIND_RETRY_NS	1000000ULL	/* typed input the guest has not taken yet */
 #define WRITE_CHUNK	64		/* bytes per console_write */
 
 static const char *const vserial_verbs[] = { "list", "dump", "bind", NULL };
@@ -153,6 +154,28 @@ static void bind_drain(void)
 		       "keep up]\n", (unsigned long long)lost);
 }
 
+/*
+ * Typed input on its way to the guest. A UART takes a few bytes at a time
+ * (one without its FIFO): the rest waits here, as a pty would hold it, so
+ * typing or pasting faster than the guest reads loses nothing.
+ */
+struct typed {
+	char buf[1024];
+	size_t len;
+	u64 dropped;
+};
+
+static void feed_guest(struct vserial *vs, struct typed *in)
+{
+	size_t n;
+
+	if (!in->len)
+		return;
+	n = vserial_offer(vs, in->buf, in->len);
+	memmove(in->buf, in->buf + n, in->len - n);
+	in->len -= n;
+}
+
 static int vserial_bind_cmd(const char *name)
 {
 	struct vserial *vs = find_port(name);
@@ -172,19 +195,27 @@ static int vserial_bind_cmd(const char *name)
 	 * destroys guests. Without a way to wait for input and output at once,
 	 * input waits at most BIND_POLL_NS, then queued output is written.
 	 */
+	struct typed in = { 0 };
+
 	for (;;) {
 		int c;
-		char ch;
 
 		bind_drain();
-		c = console_getc(BIND_POLL_NS);
+		feed_guest(vs, &in);
+		/* Input the guest has not taken yet is retried soon. */
+		c = console_getc(in.len ? BIND_RETRY_NS : BIND_POLL_NS);
 		if (c < 0)
 			continue;
 		if (c == BIND_ESCAPE)
 			break;
-		ch = (char)c;
-		vserial_input(vs, &ch, 1);	/* what the guest cannot take, it counts */
+		if (in.len < sizeof(in.buf))
+			in.buf[in.len++] = (char)c;
+		else
+			in.dropped++;
 	}
+	if (in.len || in.dropped)
+		printk("\n[%zu typed byte(s) the guest did not read]",
+		       in.len + (size_t)in.dropped);
 	vserial_unbind(vs);
 	bind_drain();
 	printk("\nDisconnected from %s\n", vs->name);

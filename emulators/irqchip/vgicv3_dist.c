@@ -125,11 +125,12 @@ u32 vgic_bits_read(const struct vgic_bank *b, enum vgic_bits_op op)
 void vgic_bits_write(struct vgic *g, struct vgic_bank *b, enum vgic_bits_op op, u32 val,
 		     u32 *kicks)
 {
-	u32 before;
+	u32 before, wanted_before;
 
 	if (!b)
 		return;
 	before = vgic_ready(b, g->ctlr);
+	wanted_before = vgic_wanted(b, g->ctlr);
 	val &= b->valid;
 	switch (op) {
 	case VGIC_BITS_GROUP:
@@ -154,7 +155,7 @@ void vgic_bits_write(struct vgic *g, struct vgic_bank *b, enum vgic_bits_op op, 
 		b->active &= ~val;
 		break;
 	}
-	*kicks |= vgic_targets(g, b, vgic_ready(b, g->ctlr) & ~before);
+	*kicks |= vgic_targets(g, b, vgic_newly_due(b, g->ctlr, before, wanted_before));
 }
 
 u64 vgic_prio_read(const struct vgic_bank *b, unsigned int idx, unsigned int width)
@@ -466,17 +467,18 @@ int vgic_set_pending(struct vgic *g, unsigned int intid, unsigned int vcpu)
 int vgic_set_level(struct vgic *g, unsigned int intid, unsigned int vcpu, bool level)
 {
 	struct vgic_bank *b = irq_bank(g, intid, vcpu);
-	u32 bit = (u32)BIT(intid % 32), before, kicks;
+	u32 bit = (u32)BIT(intid % 32), before, wanted_before, kicks;
 	unsigned long flags;
 
 	if (!b)
 		return -EINVAL;
 	flags = spin_lock_irqsave(&g->lock);
 	before = vgic_ready(b, g->ctlr);
+	wanted_before = vgic_wanted(b, g->ctlr);
 	if (level && !(b->line & bit) && (b->edge & bit))
 		b->latch |= bit;	/* rising edge */
 	b->line = level ? b->line | bit : b->line & ~bit;
-	kicks = vgic_targets(g, b, vgic_ready(b, g->ctlr) & ~before);
+	kicks = vgic_targets(g, b, vgic_newly_due(b, g->ctlr, before, wanted_before));
 	spin_unlock_irqrestore(&g->lock, flags);
 	vgic_kick(g, kicks);
 	return 0;

@@ -79,14 +79,32 @@ enum vgic_bits_op {
 	VGIC_BITS_CLEAR_PENDING, VGIC_BITS_SET_ACTIVE, VGIC_BITS_CLEAR_ACTIVE,
 };
 
-/* Interrupts of bank b deliverable under distributor control ctlr, before
- * routing is considered. */
-static inline u32 vgic_ready(const struct vgic_bank *b, u32 ctlr)
+/* Interrupts of bank b pending, enabled and with their group enabled under
+ * distributor control ctlr, active or not, before routing is considered. */
+static inline u32 vgic_wanted(const struct vgic_bank *b, u32 ctlr)
 {
 	u32 grp = ((ctlr & GICD_CTLR_ENABLE_G1) ? b->group : 0) |
 		  ((ctlr & GICD_CTLR_ENABLE_G0) ? ~b->group : 0);
 
-	return b->valid & b->enabled & ~b->active & grp & (b->latch | (b->line & ~b->edge));
+	return b->valid & b->enabled & grp & (b->latch | (b->line & ~b->edge));
+}
+
+/* Those of them that are deliverable: not active. */
+static inline u32 vgic_ready(const struct vgic_bank *b, u32 ctlr)
+{
+	return vgic_wanted(b, ctlr) & ~b->active;
+}
+
+/* What to kick for after a change of bank b, given vgic_ready and
+ * vgic_wanted before it: interrupts that became deliverable, and active
+ * ones that became pending again. The latter are kicked because the guest
+ * may already have ended them in a list register without exiting (edge
+ * interrupts need no exit): only an exit tells the model. */
+static inline u32 vgic_newly_due(const struct vgic_bank *b, u32 ctlr, u32 ready_before,
+				 u32 wanted_before)
+{
+	return (vgic_ready(b, ctlr) & ~ready_before) |
+	       (vgic_wanted(b, ctlr) & b->active & ~wanted_before);
 }
 
 /* Runs one guest access against a sorted register table of a frame (see

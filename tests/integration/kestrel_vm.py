@@ -8,6 +8,7 @@ ends, and a failed wait reports the console's last lines.
 import os
 import re
 import signal
+import subprocess
 import sys
 import time
 
@@ -22,6 +23,32 @@ PROMPT = "kestrel> "
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
+CONFIGS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "configs")
+# A guest that spins in a tight loop: one AArch64 "b ." as a raw image.
+SPIN_IMAGE = bytes.fromhex("00000014")
+_payloads = {}
+
+
+def make_payload(config):
+    """Builds (once per session) the payload for tests/integration/configs/
+    <config>.dts with tools/mkpayload.sh: the test firmware comes from the
+    build, spin.bin is generated; files it cannot find are left out (the
+    configs that name them test Kestrel's own check). Returns the cpio's
+    path."""
+    if config in _payloads:
+        return _payloads[config]
+    out_dir = os.path.join(BUILD, "test-payloads", config)
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, "spin.bin"), "wb") as f:
+        f.write(SPIN_IMAGE)
+    out = os.path.join(BUILD, "test-payloads", config + ".cpio")
+    subprocess.run([os.path.join(ROOT, "tools", "mkpayload.sh"), "--missing-ok", out,
+                    os.path.join(CONFIGS, config + ".dts"), out_dir,
+                    os.path.join(BUILD, "guests")], check=True)
+    _payloads[config] = out
+    return out
+
+
 class ConsoleError(AssertionError):
     """A wait on the console failed; the message holds its last lines."""
 
@@ -29,12 +56,18 @@ class ConsoleError(AssertionError):
 class KestrelVM:
     """A QEMU process running Kestrel, with its console transcript."""
 
+    # payload: "default" (no guests), "build" (the build's own payload, as
+    # make run boots it), the name of a config in configs/, a path, or None.
     def __init__(self, boot="direct", smp=1, mem="1G", dtb=None, payload="default",
                  image=None, machine=kestrel_qemu.MACHINE, timeout=90):
         self.timeout = timeout
         image = image or os.path.join(BUILD, "kestrel.bin")
         if payload == "default":
+            payload = make_payload("empty")
+        elif payload == "build":
             payload = os.path.join(BUILD, "payload.cpio")
+        elif payload and not os.path.isabs(payload) and "/" not in payload:
+            payload = make_payload(payload)
         argv = kestrel_qemu.qemu_argv(
             boot=boot, disk=os.path.join(BUILD, "disk.img"), image=image,
             payload=payload, smp=smp, mem=mem, dtb=dtb, interactive=False,

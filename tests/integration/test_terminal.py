@@ -3,7 +3,8 @@
 
 import re
 
-COMMANDS = ["devtree", "heap", "help", "host", "log", "reset", "shutdown", "version"]
+COMMANDS = ["devtree", "guest", "heap", "help", "host", "log", "reset", "shutdown", "vcpu",
+            "version", "vserial"]
 
 
 def test_help_lists_every_command_alphabetically(shared_vm):

@@ -375,7 +375,14 @@ static void test_initrd_range_checked(void **state)
 	const struct guest_fdt_layout bad = { .initrd_start = INITRD_END,
 					      .initrd_end = INITRD_START };
 
+	const struct guest_fdt_layout empty = { .initrd_start = INITRD_START,
+						.initrd_end = INITRD_START };
+
 	assert_int_equal(guest_fdt_build(&cfg, &bad, blob, sizeof(blob)), -FDT_ERR_BADVALUE);
+	/* An empty initrd is none. */
+	check(guest_fdt_build(&cfg, &empty, blob, sizeof(blob)));
+	assert_no_prop("/chosen", "linux,initrd-start");
+	assert_no_prop("/chosen", "linux,initrd-end");
 }
 
 static void test_no_space(void **state)

@@ -103,15 +103,16 @@ static void test_ack_eoi_edge(void **state)
 	assert_int_equal(rd32(DW(ISPENDR, 32)), 0);
 	assert_int_equal(vgic_next_pending(g, 0, &info), -ENOENT);	/* active */
 	assert_int_equal(vgic_ack(g, 0, 32), -ENOENT);
-	/* A new edge while active: pending and active, not delivered yet. */
+	/* A new edge while active: pending and active, not delivered yet,
+	 * but its vCPU is kicked to report the end it may have seen. */
 	kicks_reset();
 	assert_int_equal(vgic_set_pending(g, 32, 3), 0);		/* vcpu ignored */
 	assert_int_equal(rd32(DW(ISPENDR, 32)), DB(32));
 	assert_int_equal(vgic_next_pending(g, 0, &info), -ENOENT);
-	assert_int_equal(kicks_total, 0);
+	assert_int_equal(kicks_total, 1);
 	/* EOI: delivered again. */
 	assert_int_equal(vgic_eoi(g, 0, 32), 0);
-	assert_int_equal(kicked[0], 1);
+	assert_int_equal(kicked[0], 2);
 	assert_int_equal(rd32(DW(ISACTIVER, 32)), 0);
 	assert_int_equal(vgic_next_pending(g, 0, &info), 0);
 	assert_int_equal(vgic_ack(g, 0, 32), 0);
@@ -297,10 +298,10 @@ static void test_kicks(void **state)
 	wr32(DW(ISACTIVER, 45), DB(45));
 	wr32(DW(ISENABLER, 45), DB(45));
 	wr32(DW(ISPENDR, 45), DB(45));
-	assert_int_equal(kicks_total, 0);			/* active: not deliverable */
+	assert_int_equal(kicks_total, 1);	/* active: not deliverable, but kicked */
 	wr32(DW(ICACTIVER, 45), DB(45));
-	assert_int_equal(kicked[0], 1);
-	assert_int_equal(kicks_total, 1);
+	assert_int_equal(kicked[0], 2);
+	assert_int_equal(kicks_total, 2);
 }
 
 static void test_reset(void **state)
@@ -442,6 +443,41 @@ static void test_destroy_frees_everything(void **state)
 	assert_int_equal(vgic_create(&cfg, &map, &g), 0);	/* for teardown */
 }
 
+/* An edge interrupt the vCPU side holds active (in a list register the
+ * guest may already have ended without an exit) kicks its target when it
+ * becomes pending again: only an exit lets the model see the end. A level
+ * line rising while active kicks too; pending again while already pending
+ * and active does not. */
+static void test_kick_for_pending_while_active(void **state)
+{
+	struct vgic_irq_info info;
+
+	enable_groups(G1);
+	wr32(RD(1) + R_ISENABLER0, BIT(2));
+	assert_int_equal(vgic_sgi_generate(g, 0, (2ULL << 24) | BIT(1), 1), 1);
+	assert_int_equal(vgic_next_pending(g, 1, &info), 0);
+	assert_int_equal(vgic_ack(g, 1, 2), 0);
+	kicks_reset();
+	assert_int_equal(vgic_sgi_generate(g, 0, (2ULL << 24) | BIT(1), 1), 1);
+	assert_int_equal(kicked[1], 1);
+	assert_int_equal(kicks_total, 1);
+	assert_int_equal(vgic_next_pending(g, 1, &info), -ENOENT);	/* still active */
+	assert_int_equal(vgic_sgi_generate(g, 0, (2ULL << 24) | BIT(1), 1), 1);
+	assert_int_equal(kicks_total, 1);			/* nothing new */
+	assert_int_equal(vgic_eoi(g, 1, 2), 0);
+	assert_int_equal(vgic_next_pending(g, 1, &info), 0);
+	assert_int_equal(info.intid, 2);
+
+	wr32(DW(ISENABLER, 45), DB(45));
+	assert_int_equal(vgic_set_level(g, 45, 0, true), 0);
+	assert_int_equal(vgic_next_pending(g, 0, &info), 0);
+	assert_int_equal(vgic_ack(g, 0, 45), 0);
+	assert_int_equal(vgic_set_level(g, 45, 0, false), 0);
+	kicks_reset();
+	assert_int_equal(vgic_set_level(g, 45, 0, true), 0);
+	assert_int_equal(kicked[0], 1);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 static const struct CMUnitTest tests[] = {
 	T(test_sgi_generation),
@@ -450,6 +486,7 @@ static const struct CMUnitTest tests[] = {
 	T(test_level_sensitive),
 	T(test_spi_routing),
 	T(test_kicks),
+	T(test_kick_for_pending_while_active),
 	T(test_reset),
 	T(test_all_spis),
 	T(test_create_errors),

@@ -23,7 +23,8 @@ struct guest_fdt_layout {
  * the arch nodes (arch_guest_fdt_nodes: cpus, psci, interrupt controller,
  * timer), a fixed 24 MHz clock, one node per configured device (its
  * emulator's fdt_node), /aliases for consoles, and /chosen with bootargs,
- * stdout-path (the first console) and the initrd range. Returns 0 or a
+ * stdout-path (the first console) and the initrd range. buf is 8-byte
+ * aligned, as libfdt wants; layout may be NULL (no initrd). Returns 0 or a
  * negative libfdt error (-FDT_ERR_NOSPACE when buf is too small); the
  * result is packed. Thread context.
  */

@@ -59,6 +59,9 @@ void vserial_write(struct vserial *vs, const char *buf, size_t len);
 /* Sends host input to the guest; returns the bytes taken (the rest are
  * counted as dropped). Thread context (the emulator runs with IRQs on). */
 size_t vserial_input(struct vserial *vs, const char *buf, size_t len);
+/* The same, for a caller that keeps what the guest did not take and offers
+ * it again later: nothing is counted as dropped. */
+size_t vserial_offer(struct vserial *vs, const char *buf, size_t len);
 
 /* Attaches fn as the port's listener, first replaying up to `replay` bytes
  * of recent output to it. -EBUSY when another listener is attached. */

@@ -44,36 +44,70 @@ static int build_segments(struct seg *segs, const struct seg *excl, int nexcl)
 	return nsegs;
 }
 
-static enum check_result run(char *d, size_t n)
+/* What the pattern leaves alone: the image and the DTB, page-rounded. */
+static void exclusions(struct seg excl[2])
 {
-	struct seg excl[2] = {
-		{ plat.image_start & ~(PAGE - 1), (plat.image_end + PAGE - 1) & ~(PAGE - 1) },
-		{ (uint64_t)plat.dtb & ~(PAGE - 1),
-		  ((uint64_t)plat.dtb + plat.dtb_size + PAGE - 1) & ~(PAGE - 1) },
-	};
+	excl[0] = (struct seg){ plat.image_start & ~(PAGE - 1),
+				(plat.image_end + PAGE - 1) & ~(PAGE - 1) };
+	excl[1] = (struct seg){ (uint64_t)plat.dtb & ~(PAGE - 1),
+				((uint64_t)plat.dtb + plat.dtb_size + PAGE - 1) & ~(PAGE - 1) };
+}
+
+/* The segments of RAM the pattern covers. */
+static int ram_segments(struct seg *segs)
+{
+	struct seg excl[2];
+
+	exclusions(excl);
+	return build_segments(segs, excl, 2);
+}
+
+uint64_t memory_pattern_fill(uint64_t seed)
+{
 	struct seg segs[MAX_SEGS];
-	int nsegs = build_segments(segs, excl, 2);
-	uint64_t seed = now_ticks() * 0x2545f4914f6cdd1dULL | 1, bytes = 0;
-	uint64_t t0 = now_ticks();
+	int nsegs = ram_segments(segs);
+	uint64_t bytes = 0;
 
 	for (int s = 0; s < nsegs; s++) {
 		for (uint64_t a = segs[s].base; a < segs[s].end; a += 8)
 			*(volatile uint64_t *)a = pattern(a, seed);
 		bytes += segs[s].end - segs[s].base;
 	}
+	return bytes;
+}
+
+bool memory_pattern_verify(uint64_t seed, char *d, size_t n)
+{
+	struct seg segs[MAX_SEGS];
+	int nsegs = ram_segments(segs);
+
 	for (int s = 0; s < nsegs; s++) {
 		for (uint64_t a = segs[s].base; a < segs[s].end; a += 8) {
 			uint64_t got = *(volatile uint64_t *)a, want = pattern(a, seed);
 
 			if (got != want) {
 				snprintf(d, n, "at 0x%lx wrote 0x%016lx, read back 0x%016lx", a, want, got);
-				return CHECK_FAIL;
+				return false;
 			}
 		}
 	}
+	return true;
+}
+
+static enum check_result run(char *d, size_t n)
+{
+	struct seg segs[MAX_SEGS], excl[2];
+	int nsegs = ram_segments(segs);
+	uint64_t seed = now_ticks() * 0x2545f4914f6cdd1dULL | 1;
+	uint64_t t0 = now_ticks();
+	uint64_t bytes = memory_pattern_fill(seed);
+
+	if (!memory_pattern_verify(seed, d, n))
+		return CHECK_FAIL;
 	uint64_t ms = ticks_to_us(now_ticks() - t0) / 1000;
 	uint64_t total = platform_ram_total();
 
+	exclusions(excl);
 	if (!bytes) {
 		snprintf(d, n, "no RAM left to test outside the image and DTB");
 		return CHECK_FAIL;

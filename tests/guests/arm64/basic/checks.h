@@ -3,7 +3,9 @@
 #ifndef BASIC_CHECKS_H
 #define BASIC_CHECKS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum check_result { CHECK_PASS, CHECK_FAIL, CHECK_SKIP };
 
@@ -15,6 +17,12 @@ struct check {
 
 extern const struct check check_timer, check_sgi, check_uart, check_memory,
 	check_abort, check_reset;
+
+/* The memory check's pattern, for the shell's `pattern` command: fills all
+ * RAM but the image and DTB (returns the bytes written) / checks it, with
+ * the first mismatch described in d. */
+uint64_t memory_pattern_fill(uint64_t seed);
+bool memory_pattern_verify(uint64_t seed, char *d, size_t n);
 
 /* Run every check and print "basic: N passed, N failed". */
 void checks_run_all(void);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The `basic> ` shell on the console: test, counter, reset, off, help. */
+/* The `basic> ` shell on the console: test, counter, reset, off, poke, pattern, help. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "checks.h"
+#include "exc.h"
 #include "psci.h"
 #include "shell.h"
 #include "smp.h"
@@ -59,6 +61,8 @@ static void cmd_help(void)
 	       "  counter  show the second vCPU's counter and CNTVCT\n"
 	       "  reset    PSCI SYSTEM_RESET\n"
 	       "  off      PSCI SYSTEM_OFF\n"
+	       "  poke A   store to address A (hex) and report whether it aborted\n"
+	       "  pattern fill|check  write / verify a pattern over all free RAM\n"
 	       "  help     this list\n");
 }
 
@@ -76,6 +80,48 @@ static void cmd_psci(const char *what, uint32_t fn)
 	int64_t ret = psci_call(fn, 0, 0, 0);
 
 	printf("basic: PSCI %s returned %ld (%s)\n", what, ret, psci_error_name(ret));
+}
+
+static void cmd_poke(const char *arg)
+{
+	char *end;
+	uint64_t addr = strtoull(arg, &end, 16);
+	struct probe_result r;
+
+	if (!*arg || *end || (addr & 7)) {
+		printf("basic: poke: '%s' is not an 8-byte aligned hex address\n", arg);
+		return;
+	}
+	probe_store(addr, 0xdeadbeefcafef00dULL, &r);
+	if (r.aborted)
+		printf("basic: poke 0x%lx: aborted (EC 0x%lx DFSC 0x%lx)\n", addr, (r.esr >> 26) & 0x3f,
+		       r.esr & 0x3f);
+	else if (r.serror)
+		printf("basic: poke 0x%lx: SError (ESR 0x%lx)\n", addr, r.esr);
+	else
+		printf("basic: poke 0x%lx: stored\n", addr);
+}
+
+/* The seed the last `pattern fill` used. */
+static uint64_t pattern_seed;
+
+static void cmd_pattern(const char *arg)
+{
+	char detail[160];
+
+	if (!strcmp(arg, "fill")) {
+		pattern_seed = now_ticks() * 0x2545f4914f6cdd1dULL | 1;
+		printf("basic: pattern written over %lu KiB\n", memory_pattern_fill(pattern_seed) >> 10);
+	} else if (!strcmp(arg, "check")) {
+		if (!pattern_seed)
+			printf("basic: pattern check: run 'pattern fill' first\n");
+		else if (memory_pattern_verify(pattern_seed, detail, sizeof(detail)))
+			printf("basic: pattern intact\n");
+		else
+			printf("basic: pattern damaged: %s\n", detail);
+	} else {
+		printf("basic: pattern: use 'pattern fill' or 'pattern check'\n");
+	}
 }
 
 void shell_run(void)
@@ -104,6 +150,10 @@ void shell_run(void)
 			cmd_psci("SYSTEM_RESET", PSCI_SYSTEM_RESET);
 		else if (!strcmp(cmd, "off"))
 			cmd_psci("SYSTEM_OFF", PSCI_SYSTEM_OFF);
+		else if (!strncmp(cmd, "poke ", 5))
+			cmd_poke(cmd + 5);
+		else if (!strncmp(cmd, "pattern ", 8))
+			cmd_pattern(cmd + 8);
 		else
 			printf("basic: unknown command '%s' (try help)\n", cmd);
 	}
