@@ -84,12 +84,27 @@ struct guest *guest_find(const char *name)
 
 void guest_for_each(void (*fn)(struct guest *g, void *ctx), void *ctx)
 {
-	struct guest *g;
+	struct guest **list, *g;
+	unsigned int n = 0, cap;
+	unsigned long flags;
 
-	/* Only the worker removes guests, and it waits for callers' ops:
-	 * a terminal command walking the list sees stable entries. */
-	list_for_each_entry(g, &guests, node)
-		fn(g, ctx);
+	/* A snapshot taken under the lock, walked without it (fn may print
+	 * at length). Only the worker frees guests, and only on an operation
+	 * the caller's thread asked for, so the pointers stay valid. */
+	cap = READ_ONCE(nr_guests) + 8;
+	list = kmalloc(cap * sizeof(*list));
+	if (!list)
+		return;
+	flags = spin_lock_irqsave(&guests_lock);
+	list_for_each_entry(g, &guests, node) {
+		if (n == cap)
+			break;
+		list[n++] = g;
+	}
+	spin_unlock_irqrestore(&guests_lock, flags);
+	for (unsigned int i = 0; i < n; i++)
+		fn(list[i], ctx);
+	kfree(list);
 }
 
 unsigned int guest_count(void)

@@ -49,10 +49,17 @@
 
 typedef enum vcpu_exit (*exit_fn)(struct vcpu *v, u64 esr);
 
-static bool log_budget(struct vcpu *v)
-{
-	return v->stats.aborts < LOG_BUDGET;
-}
+/* A guest's mistakes are logged as warnings until it has had LOG_BUDGET
+ * exceptions injected, then at debug level: a guest cannot flood the log. */
+#define guest_warn(v, fmt, ...)							\
+	do {									\
+		if ((v)->stats.aborts < LOG_BUDGET)				\
+			log_warn("%s vcpu%u: " fmt, (v)->guest->cfg.name, (v)->id,	\
+				 ##__VA_ARGS__);					\
+		else								\
+			log_debug("%s vcpu%u: " fmt, (v)->guest->cfg.name, (v)->id,	\
+				  ##__VA_ARGS__);					\
+	} while (0)
 
 static void skip_insn(struct vcpu *v)
 {
@@ -127,12 +134,11 @@ static enum vcpu_exit handle_dabt(struct vcpu *v, u64 esr)
 
 	v->stats.exits_mmio++;
 	if (!(iss & DABT_ISV) || (iss & DABT_S1PTW)) {
-		if (log_budget(v))
-			log_warn("%s vcpu%u: %s at IPA 0x%llx (pc 0x%llx) cannot be emulated: "
-				 "injecting an abort", v->guest->cfg.name, v->id,
-				 iss & DABT_S1PTW ? "page table walk" : "load/store pair or "
-				 "register writeback", (unsigned long long)ipa,
-				 (unsigned long long)a->pc);
+		guest_warn(v, "%s at IPA 0x%llx (pc 0x%llx) cannot be emulated: "
+			   "injecting an abort",
+			   iss & DABT_S1PTW ? "page table walk" : "load/store pair or "
+			   "register writeback", (unsigned long long)ipa,
+			   (unsigned long long)a->pc);
 		arm64_inject_dabt(v, a->far);
 		return VCPU_EXIT_CONTINUE;
 	}
@@ -156,11 +162,10 @@ static enum vcpu_exit handle_dabt(struct vcpu *v, u64 esr)
 	case DEVEMU_RETRY:
 		break;
 	case DEVEMU_UNHANDLED:
-		if (log_budget(v))
-			log_warn("%s vcpu%u: %s of %u bytes at IPA 0x%llx (pc 0x%llx): no memory or "
-				 "device there, injecting an abort", v->guest->cfg.name, v->id,
-				 write ? "write" : "read", width, (unsigned long long)ipa,
-				 (unsigned long long)a->pc);
+		guest_warn(v, "%s of %u bytes at IPA 0x%llx (pc 0x%llx): no memory or "
+			   "device there, injecting an abort",
+			   write ? "write" : "read", width, (unsigned long long)ipa,
+			   (unsigned long long)a->pc);
 		arm64_inject_dabt(v, a->far);
 		break;
 	case DEVEMU_ABORT:
@@ -178,11 +183,10 @@ static enum vcpu_exit handle_iabt(struct vcpu *v, u64 esr)
 	struct arch_vcpu *a = &v->arch;
 
 	v->stats.exits_other++;
-	if (log_budget(v))
-		log_warn("%s vcpu%u: instruction fetch at IPA 0x%llx (pc 0x%llx) outside its "
-			 "memory: injecting an abort", v->guest->cfg.name, v->id,
-			 (unsigned long long)(((a->hpfar & 0xfffffffff0ULL) << 8) | (a->far & 0xfff)),
-			 (unsigned long long)a->pc);
+	guest_warn(v, "instruction fetch at IPA 0x%llx (pc 0x%llx) outside its "
+		   "memory: injecting an abort",
+		   (unsigned long long)(((a->hpfar & 0xfffffffff0ULL) << 8) | (a->far & 0xfff)),
+		   (unsigned long long)a->pc);
 	arm64_inject_iabt(v, a->far);
 	return VCPU_EXIT_CONTINUE;
 }
@@ -253,11 +257,10 @@ static enum vcpu_exit handle_sysreg(struct vcpu *v, u64 esr)
 		if (read)
 			reg_write(v, rt, 0);
 	} else {
-		if (log_budget(v))
-			log_warn("%s vcpu%u: %s of system register S%u_%u_C%u_C%u_%u at pc 0x%llx "
-				 "is not emulated: injecting an undefined instruction",
-				 v->guest->cfg.name, v->id, read ? "read" : "write", op0, op1, crn,
-				 crm, op2, (unsigned long long)v->arch.pc);
+		guest_warn(v, "%s of system register S%u_%u_C%u_C%u_%u at pc 0x%llx "
+			   "is not emulated: injecting an undefined instruction",
+			   read ? "read" : "write", op0, op1, crn,
+			   crm, op2, (unsigned long long)v->arch.pc);
 		arm64_inject_undef(v);
 		return VCPU_EXIT_CONTINUE;
 	}
@@ -268,11 +271,10 @@ static enum vcpu_exit handle_sysreg(struct vcpu *v, u64 esr)
 static enum vcpu_exit handle_unknown(struct vcpu *v, u64 esr)
 {
 	v->stats.exits_other++;
-	if (log_budget(v))
-		log_warn("%s vcpu%u: unexpected exit (EC 0x%02llx, ESR 0x%llx) at pc 0x%llx: "
-			 "injecting an undefined instruction", v->guest->cfg.name, v->id,
-			 (unsigned long long)ESR_EC(esr), (unsigned long long)esr,
-			 (unsigned long long)v->arch.pc);
+	guest_warn(v, "unexpected exit (EC 0x%02llx, ESR 0x%llx) at pc 0x%llx: "
+		   "injecting an undefined instruction",
+		   (unsigned long long)ESR_EC(esr), (unsigned long long)esr,
+		   (unsigned long long)v->arch.pc);
 	arm64_inject_undef(v);
 	return VCPU_EXIT_CONTINUE;
 }

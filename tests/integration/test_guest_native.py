@@ -31,8 +31,8 @@ def test_all_checks_pass_natively(native):
     passed, failed = map(int, vm.proc.match.groups())
     log = vm.console()
     assert failed == 0, log
-    assert passed == 6
-    for check in ("timer", "sgi", "uart", "memory", "abort", "reset"):
+    assert passed == 7
+    for check in ("timer", "sgi", "uart", "memory", "fpsimd", "abort", "reset"):
         assert re.search(rf"^basic: PASS {check}: ", log, re.M), check
     assert "input 0x6b 'k' by rx interrupt" in log
 

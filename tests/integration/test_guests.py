@@ -45,7 +45,8 @@ def test_both_firmware_guests_pass_beside_a_spinner(vm):
         at_prompt(vm)
         passed, failed, out = run_checks_with_key(vm, port)
         unbind(vm, port)
-        assert (passed, failed) == (6, 0), out
+        assert (passed, failed) == (7, 0), out
+        assert "PASS fpsimd: v0-v31 intact" in out
         # The key went in through the emulated PL011's receive interrupt.
         assert "input 0x6b 'k' by rx interrupt (intid 33)" in out
         # The second run finds cpu1 up and SGIs still flowing both ways.

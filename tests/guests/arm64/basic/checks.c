@@ -4,7 +4,8 @@
 #include "checks.h"
 
 static const struct check *const all_checks[] = {
-	&check_timer, &check_sgi, &check_uart, &check_memory, &check_abort, &check_reset,
+	&check_timer, &check_sgi, &check_uart, &check_memory, &check_fpsimd, &check_abort,
+	&check_reset,
 };
 
 void checks_run_all(void)

@@ -16,7 +16,7 @@ struct check {
 };
 
 extern const struct check check_timer, check_sgi, check_uart, check_memory,
-	check_abort, check_reset;
+	check_fpsimd, check_abort, check_reset;
 
 /* The memory check's pattern, for the shell's `pattern` command: fills all
  * RAM but the image and DTB (returns the bytes written) / checks it, with
