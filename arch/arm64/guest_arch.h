@@ -54,6 +54,7 @@ int arm64_vtimer_init(void);
 void arm64_vtimer_load(struct vcpu *v);
 void arm64_vtimer_put(struct vcpu *v);
 void arm64_vtimer_sync(struct vcpu *v);
+void arm64_vtimer_reset(struct vcpu *v);
 bool arm64_vtimer_expired(const struct vcpu *v);
 
 /* Traps (trap.c) and PSCI (vpsci.c). */

@@ -56,9 +56,7 @@ void arch_vcpu_reset(struct vcpu *v, gpa_t entry, u64 arg)
 	a->pstate = PSTATE_EL1H | PSTATE_DAIF;
 	a->sys[SYS_SCTLR_EL1] = SCTLR_EL1_RES1;
 	a->mdscr_el1 = 0;
-	a->cntv_ctl = 0;
-	a->cntv_cval = 0;
-	a->timer_line = false;
+	arm64_vtimer_reset(v);
 	arm64_vgic_reset(v);
 }
 

@@ -103,3 +103,14 @@ bool arm64_vtimer_expired(const struct vcpu *v)
 		return a->timer_line;
 	return condition(a->cntv_ctl, a->cntv_cval, arch_counter_read() - arm64_guest(v)->cntvoff);
 }
+
+/* Power-on state: timer off, its line low (the vGIC keeps line levels
+ * across its own reset, so lower it here). v is put. */
+void arm64_vtimer_reset(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	a->cntv_ctl = 0;
+	a->cntv_cval = 0;
+	set_line(v, false);
+}

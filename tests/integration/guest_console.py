@@ -26,12 +26,25 @@ def unbind(vm, port):
     vm.wait_prompt()
 
 
-def wait_output(vm, port, pattern, timeout=60):
-    """Polls `vserial dump port` until pattern appears; returns the match."""
+def written(vm, port):
+    """Bytes the guest has written to port so far (`vserial list`)."""
+    m = re.search(rf"^{re.escape(port)}\s+(\d+)", vm.run("vserial list"), re.M)
+    assert m, f"no port {port}"
+    return int(m.group(1))
+
+
+def wait_output(vm, port, pattern, timeout=60, since=None):
+    """Polls `vserial dump port` until pattern appears in its output (only
+    what came after byte `since`, from written(), when given); returns the
+    match."""
     deadline = time.time() + timeout
     out = ""
     while time.time() < deadline:
-        out = vm.run(f"vserial dump {port}")
+        if since is None:
+            out = vm.run(f"vserial dump {port}")
+        else:
+            new = written(vm, port) - since
+            out = vm.run(f"vserial dump {port} {new}") if new > 0 else ""
         m = re.search(pattern, out)
         if m:
             return m

@@ -49,6 +49,40 @@ def make_payload(config):
     return out
 
 
+# A line of the hypervisor's log on the console: "<subsystem>: ...".
+LOG_LINE = re.compile(r"(?:arch-timer|arm64|devemu|driver|gicv3|guest|heap|irq|kestrel|page|"
+                      r"payload|pl011|psci|sched|smp|stage2|term|trap|vcpu|vgic|vgicv3|"
+                      r"virtio|virtio-rng|vserial|vtimer): [^\n]*\n")
+
+
+def skip_echo(text, command):
+    """What follows the echo of command (and its newline) in text, with any
+    complete log lines inside the echo skipped; None if the echo is not
+    there. The echo starts a line; lines before it (the end of a log line
+    already half read) are passed over."""
+    start = 0
+    while start <= len(text):
+        rest = _echo_at(text, start, command)
+        if rest is not None:
+            return rest
+        nl = text.find("\n", start)
+        if nl < 0:
+            return None
+        start = nl + 1
+    return None
+
+
+def _echo_at(text, pos, command):
+    for ch in command + "\n":
+        while not text.startswith(ch, pos):
+            m = LOG_LINE.match(text, pos)
+            if not m:
+                return None
+            pos = m.end()
+        pos += 1
+    return text[pos:]
+
+
 class ConsoleError(AssertionError):
     """A wait on the console failed; the message holds its last lines."""
 
@@ -108,11 +142,22 @@ class KestrelVM:
         self.expect(re.escape(PROMPT), timeout)
 
     def run(self, command, timeout=None):
-        """Type a command, wait for the next prompt, return what it printed."""
+        """Type a command, wait for the next prompt, return what it printed.
+        Log lines the hypervisor prints meanwhile (a guest's warning, say)
+        may split the command's echo; they are stepped over."""
         self.proc.send(command + "\r")
-        self.expect(re.escape(command) + r"\r*\n", timeout)
-        self.wait_prompt(timeout)
-        return ANSI.sub("", self.proc.before).replace("\r", "")
+        deadline = time.time() + (timeout or self.timeout)
+        while True:
+            # A prompt redrawn before the command (after a completion
+            # listing, say) ends a chunk without the echo: wait for the next.
+            self.wait_prompt(max(deadline - time.time(), 0.1))
+            text = ANSI.sub("", self.proc.before).replace("\r", "")
+            rest = skip_echo(text, command)
+            if rest is not None:
+                return rest
+            if time.time() >= deadline:
+                raise ConsoleError(f"no echo of {command!r} before the prompt; console "
+                                   f"tail:\n{self.tail()}")
 
     def send(self, data):
         self.proc.send(data)
