@@ -117,6 +117,14 @@ $(objtree)/disk.img: $(objtree)/kestrel.bin $(objtree)/payload.cpio \
 
 disk: all $(objtree)/disk.img
 
+# The Linux guest: Debian's arm64 cloud kernel and a busybox initramfs, made
+# by tools/linux-guest.sh in $(O)/linux from packages cached outside the tree
+# (see docs/building.md). It checks its own inputs, so it always runs.
+linux-guest: deps-run
+	$(Q)$(srctree)/tools/linux-guest.sh $(objtree)/linux
+
+.PHONY: linux-guest
+
 # Only this build's own objects (not $(O)/debug or $(O)/unit nested in it).
 -include $(shell find $(addprefix $(objtree)/,arch core drivers emulators libs libfdt) \
 	-name '*.o.d' 2>/dev/null)

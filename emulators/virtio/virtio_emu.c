@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VirtIO-MMIO devices as guest devices: the EMULATOR() registration for
+ * compatible "virtio,mmio", the choice of backend by the device node's
+ * `type` property, guest RAM and the SPI wired to the transport, and the
+ * guest DTB node.
+ *
+ *   virtio0 { compatible = "virtio,mmio"; type = "rng";
+ *             reg = <0x0 0x0a000000 0x0 0x200>; interrupts = <16>; };
+ *
+ * reg must be 0x200 bytes at a 0x200-aligned base and an interrupt is
+ * required (Linux's virtio_mmio driver cannot work without one).
+ */
+#define LOG_PREFIX "virtio"
+#include "virtio_mmio.h"
+#include "virtio_rng.h"
+#include <kestrel/emulator.h>
+#include <kestrel/errno.h>
+#include <kestrel/guest.h>
+#include <kestrel/heap.h>
+#include <kestrel/log.h>
+#include <libfdt.h>
+#include <printf.h>
+#include <string.h>
+
+/* The GIC binding's "edge, low to high" (QEMU's GIC_FDT_IRQ_FLAGS_EDGE_LO_HI),
+ * which QEMU's virt board gives its virtio-mmio transports. emulator.h
+ * only names level-high. */
+#define FDT_IRQ_EDGE_RISING	1
+
+/* A device type the `type` property may name; create is NULL when the
+ * build leaves it out. */
+struct virtio_type {
+	const char *name;
+	struct virtio_dev *(*create)(const struct virtio_mmio_config *cfg, struct devemu_map *map);
+	void (*destroy)(struct virtio_dev *d);
+};
+
+static const struct virtio_type types[] = {
+	{ "rng", IS_ENABLED(CONFIG_EMU_VIRTIO_RNG) ? virtio_rng_create : NULL,
+	  IS_ENABLED(CONFIG_EMU_VIRTIO_RNG) ? virtio_rng_destroy : NULL },
+};
+
+/* One guest virtio-mmio device. */
+struct virtio_emu {
+	struct virtio_dev *vdev;
+	const struct virtio_type *type;
+	struct guest *g;
+	const struct guest_device_config *dev;	/* in g->cfg */
+	bool irq_failed;	/* reported once; set_irq calls never overlap */
+};
+
+/* Guest RAM for the virtqueues: a 2 MiB chunk at a time. The RAM base is
+ * 2 MiB aligned (GUEST_RAM_ALIGN), so chunks end at 2 MiB multiples. */
+static void *virtio_emu_map(void *ctx, gpa_t gpa, u64 len, u64 *contig)
+{
+	u64 n = MIN(len, SZ_2M - (gpa & (SZ_2M - 1)));
+	void *p = guest_ram_hva(ctx, gpa, n);
+
+	if (p)
+		*contig = n;
+	return p;
+}
+
+/* The transport's line to the guest's SPI. Any context, no sleep. */
+static void virtio_emu_set_irq(void *ctx, bool level)
+{
+	struct virtio_emu *e = ctx;
+
+	if (guest_irq_set_level(e->g, e->dev->irq, level) && !e->irq_failed) {
+		e->irq_failed = true;
+		log_err("%s/%s: cannot drive SPI %u", e->g->cfg.name, e->dev->name, e->dev->irq);
+	}
+}
+
+static const struct virtio_type *find_type(const char *name)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(types); i++)
+		if (!strcmp(types[i].name, name) && types[i].create)
+			return &types[i];
+	return NULL;
+}
+
+/* The types of this build, "rng, ..." into buf. */
+static void type_list(char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < ARRAY_SIZE(types) && n < size; i++)
+		if (types[i].create)
+			n += snprintf(buf + n, size - n, "%s\"%s\"", n ? ", " : "", types[i].name);
+	if (!n)
+		snprintf(buf, size, "none");
+}
+
+/* The node's `type`: the device type. NULL (logged) when missing or bad. */
+static const struct virtio_type *device_type(struct guest *g,
+					     const struct guest_device_config *dev)
+{
+	const struct virtio_type *t;
+	char known[64];
+	int len;
+	const char *name = fdt_getprop(g->config_fdt, dev->node, "type", &len);
+
+	type_list(known, sizeof(known));
+	if (!name) {
+		log_err("%s/%s: property 'type' missing (the virtio device type: %s)",
+			g->cfg.name, dev->name, known);
+		return NULL;
+	}
+	if (len < 1 || name[len - 1] != '\0' || strlen(name) != (size_t)len - 1) {
+		log_err("%s/%s: 'type' must be a single string (%s)", g->cfg.name, dev->name,
+			known);
+		return NULL;
+	}
+	t = find_type(name);
+	if (!t)
+		log_err("%s/%s: 'type' \"%s\" is not a virtio device type of this build (%s)",
+			g->cfg.name, dev->name, name, known);
+	return t;
+}
+
+static int virtio_emu_create(struct guest *g, const struct guest_device_config *dev,
+			     void **priv)
+{
+	const struct virtio_type *t;
+	struct virtio_mmio_config vc;
+	struct virtio_emu *e;
+
+	if (!dev->has_reg || dev->size != VIRTIO_MMIO_SIZE) {
+		log_err("%s/%s: needs a reg of 0x%x bytes", g->cfg.name, dev->name,
+			VIRTIO_MMIO_SIZE);
+		return -EINVAL;
+	}
+	if (!dev->has_irq) {
+		log_err("%s/%s: needs an interrupt (an SPI number)", g->cfg.name, dev->name);
+		return -EINVAL;
+	}
+	t = device_type(g, dev);
+	if (!t)
+		return -EINVAL;
+	e = kzalloc(sizeof(*e));
+	if (!e) {
+		log_err("%s/%s: out of memory", g->cfg.name, dev->name);
+		return -ENOMEM;
+	}
+	e->g = g;
+	e->dev = dev;
+	e->type = t;
+	vc = (struct virtio_mmio_config){
+		.guest = g->cfg.name,
+		.device = dev->name,
+		.base = dev->base,
+		.size = dev->size,
+		.mem = { .map = virtio_emu_map, .ctx = g },
+		.set_irq = virtio_emu_set_irq,
+		.irq_ctx = e,
+	};
+	e->vdev = t->create(&vc, &g->mmio);
+	if (!e->vdev) {
+		kfree(e);
+		return -EINVAL;	/* logged: config, overlap, memory */
+	}
+	*priv = e;
+	return 0;
+}
+
+static void virtio_emu_destroy(void *priv)
+{
+	struct virtio_emu *e = priv;
+
+	e->type->destroy(e->vdev);
+	kfree(e);
+}
+
+static void virtio_emu_reset(void *priv)
+{
+	struct virtio_emu *e = priv;
+
+	virtio_dev_reset(e->vdev);
+}
+
+/* "virtio_mmio@<base>" as QEMU's virt board writes it: compatible, reg,
+ * the SPI edge-triggered, dma-coherent (guest RAM is coherent with the
+ * device: the hypervisor reads it through the cache). */
+static int virtio_emu_fdt_node(void *fdt, int parent, const struct guest_device_config *dev,
+			       const struct guest_fdt_refs *refs)
+{
+	const fdt64_t reg[] = { cpu_to_fdt64(dev->base), cpu_to_fdt64(dev->size) };
+	const fdt32_t irq[] = { cpu_to_fdt32(GUEST_FDT_IRQ_SPI), cpu_to_fdt32(dev->irq),
+				cpu_to_fdt32(FDT_IRQ_EDGE_RISING) };
+	char name[40];
+	int node, err;
+
+	if (!dev->has_reg || !dev->has_irq)
+		return -FDT_ERR_BADVALUE;
+	snprintf(name, sizeof(name), "virtio_mmio@%llx", (unsigned long long)dev->base);
+	node = fdt_add_subnode(fdt, parent, name);
+	if (node < 0)
+		return node;
+	err = fdt_setprop_string(fdt, node, "compatible", "virtio,mmio");
+	if (!err)
+		err = fdt_setprop(fdt, node, "reg", reg, sizeof(reg));
+	if (!err)
+		err = fdt_setprop(fdt, node, "interrupts", irq, sizeof(irq));
+	if (!err)
+		err = fdt_setprop(fdt, node, "dma-coherent", NULL, 0);
+	return err;
+}
+
+static const char *const virtio_emu_compat[] = { "virtio,mmio", NULL };
+
+EMULATOR(virtio_mmio_emulator) = {
+	.name = "virtio-mmio",
+	.compatible = virtio_emu_compat,
+	.create = virtio_emu_create,
+	.destroy = virtio_emu_destroy,
+	.reset = virtio_emu_reset,
+	.fdt_node = virtio_emu_fdt_node,
+};
