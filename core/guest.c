@@ -197,10 +197,13 @@ static int not_in(struct guest_op *op, const char *what)
 
 static int op_start(struct guest_op *op)
 {
+	int r;
+
 	if (op->g->state != GUEST_STOPPED)
 		return not_in(op, " already");
-	op->g->last_event = "started";
-	return boot(op);
+	r = boot(op);
+	op->g->last_event = r ? "start failed" : "started";
+	return r;
 }
 
 static int op_stop(struct guest_op *op)
@@ -235,13 +238,16 @@ static int op_resume(struct guest_op *op)
 
 static int op_reset(struct guest_op *op)
 {
+	int r;
+
 	if (op->g->state == GUEST_STOPPED)
 		return fail(op, -EINVAL, "%s is stopped (start it with guest start %s)",
 			    op->g->cfg.name, op->g->cfg.name);
 	park_all(op->g);
 	op->g->state = GUEST_STOPPED;
-	op->g->last_event = "reset";
-	return boot(op);
+	r = boot(op);
+	op->g->last_event = r ? "reset failed" : "reset";
+	return r;
 }
 
 /* Frees whatever of g exists; g is not in the list. */

@@ -176,6 +176,7 @@ static void unload(struct vcpu *v, bool *loaded)
 static bool run_once(struct vcpu *v, bool *loaded)
 {
 	enum vcpu_exit e;
+	u64 t0;
 
 	arch_irq_disable();
 	WRITE_ONCE(v->in_guest, true);
@@ -185,7 +186,9 @@ static bool run_once(struct vcpu *v, bool *loaded)
 		arch_irq_enable();
 		return false;
 	}
+	t0 = arch_counter_read();
 	e = arch_vcpu_run(v);
+	v->stats.run_ticks += arch_counter_read() - t0;
 	WRITE_ONCE(v->in_guest, false);
 	arch_irq_enable();	/* the IRQ that ended the run, if any, is taken here */
 	if (e == VCPU_EXIT_WFI && !arch_vcpu_wakeup_pending(v)) {
@@ -201,7 +204,6 @@ static void vcpu_thread(void *arg)
 	bool loaded = false;
 
 	for (;;) {
-		u64 t0;
 		bool yield;
 
 		if (READ_ONCE(v->requests) || !READ_ONCE(v->power_on) || v->state != VCPU_RUN) {
@@ -214,9 +216,7 @@ static void vcpu_thread(void *arg)
 			arch_vcpu_load(v);
 			loaded = true;
 		}
-		t0 = arch_counter_read();
 		yield = run_once(v, &loaded);
-		v->stats.run_ticks += arch_counter_read() - t0;
 		if (yield || sched_need_resched()) {
 			/* Another thread may load its own vCPU here. */
 			unload(v, &loaded);

@@ -220,9 +220,20 @@ static enum vcpu_exit handle_smc(struct vcpu *v, u64 esr)
 #define SYS_ICC_ASGI1R	SYSREG(3, 0, 12, 11, 6)
 #define SYS_ICC_SGI0R	SYSREG(3, 0, 12, 11, 7)
 #define SYS_MDSCR_EL1	SYSREG(2, 0, 0, 2, 2)
+#define SYS_ACTLR_EL1	SYSREG(3, 0, 1, 0, 1)
+#define SYS_DC_ISW	SYSREG(1, 0, 7, 6, 2)
+#define SYS_DC_CSW	SYSREG(1, 0, 7, 10, 2)
+#define SYS_DC_CISW	SYSREG(1, 0, 7, 14, 2)
 
-static bool raz_wi(unsigned int op0, unsigned int op1, unsigned int crn)
+static bool raz_wi(u32 enc, unsigned int op0, unsigned int op1, unsigned int crn)
 {
+	/* Set/way maintenance (HCR_EL2.TSW): guest memory is always mapped
+	 * write-back cacheable at stage 2 and a vCPU may run on any set of
+	 * caches, so a set/way operation has nothing meaningful to do. */
+	if (enc == SYS_DC_ISW || enc == SYS_DC_CSW || enc == SYS_DC_CISW)
+		return true;
+	if (enc == SYS_ACTLR_EL1)
+		return true;			/* HCR_EL2.TACR: no implementation controls */
 	if (op0 == 2)
 		return true;			/* debug and OS lock registers */
 	if (op0 == 3 && crn == 9)
@@ -253,7 +264,7 @@ static enum vcpu_exit handle_sysreg(struct vcpu *v, u64 esr)
 			reg_write(v, rt, v->arch.mdscr_el1);
 		else
 			v->arch.mdscr_el1 = reg_read(v, rt);
-	} else if (raz_wi(op0, op1, crn)) {
+	} else if (raz_wi(enc, op0, op1, crn)) {
 		if (read)
 			reg_write(v, rt, 0);
 	} else {

@@ -56,6 +56,7 @@ void arch_vcpu_reset(struct vcpu *v, gpa_t entry, u64 arg)
 	a->pstate = PSTATE_EL1H | PSTATE_DAIF;
 	a->sys[SYS_SCTLR_EL1] = SCTLR_EL1_RES1;
 	a->mdscr_el1 = 0;
+	a->vserror = false;
 	arm64_vtimer_reset(v);
 	arm64_vgic_reset(v);
 }
@@ -91,7 +92,7 @@ void arch_vcpu_load(struct vcpu *v)
 	struct arch_vcpu *a = &v->arch;
 	unsigned long flags = arch_irq_save();
 
-	write_sysreg(HCR_GUEST, hcr_el2);
+	write_sysreg(HCR_GUEST | (a->vserror ? HCR_VSE : 0), hcr_el2);
 	write_sysreg(ag->vttbr, vttbr_el2);
 	write_sysreg(read_sysreg(midr_el1), vpidr_el2);
 	write_sysreg(v->mpidr, vmpidr_el2);
@@ -114,6 +115,7 @@ void arch_vcpu_put(struct vcpu *v)
 	sysregs_save(a->sys);
 	arm64_fpsimd_save(&a->fp);
 	arm64_vgic_put(v);
+	a->vserror = read_sysreg(hcr_el2) & HCR_VSE;	/* not taken by the guest yet */
 	a->loaded = false;
 	loaded[arch_cpu_id()] = NULL;
 	/* No guest translation regime is left live for speculation. */

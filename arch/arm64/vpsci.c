@@ -28,7 +28,6 @@
 #define PSCI_NOT_SUPPORTED	-1
 #define PSCI_INVALID_PARAMS	-2
 #define PSCI_ALREADY_ON		-4
-#define PSCI_ON_PENDING		-5
 #define PSCI_INVALID_ADDRESS	-9
 
 #define PSCI_1_0		0x10000
@@ -70,8 +69,6 @@ static s64 cpu_on(struct vcpu *v, u64 target, u64 entry, u64 ctx)
 	r = vcpu_power_on(t, entry, ctx);
 	if (r == -EALREADY)
 		return PSCI_ALREADY_ON;
-	if (r == -EBUSY)
-		return PSCI_ON_PENDING;
 	return r ? PSCI_INVALID_PARAMS : PSCI_SUCCESS;
 }
 

@@ -3,6 +3,7 @@
 #include <kestrel/term.h>
 #include <kestrel/console.h>
 #include <kestrel/driver.h>
+#include <kestrel/emulator.h>
 #include <kestrel/hostdt.h>
 #include <kestrel/irq.h>
 #include <kestrel/page_alloc.h>
@@ -26,6 +27,12 @@ static int list_payload_file(const struct cpio_file *f, void *ctx)
 	printk("%s%s (%zu bytes)", *(int *)ctx ? ", " : "", f->name, f->size);
 	(*(int *)ctx)++;
 	return 0;
+}
+
+static void list_emulator(const struct emulator *e, void *ctx)
+{
+	printk("%s%s (%s)", *(int *)ctx ? ", " : "", e->name, e->compatible[0]);
+	(*(int *)ctx)++;
 }
 
 static void list_driver(const struct driver *d, void *ctx)
@@ -66,6 +73,10 @@ static void host_info(void)
 	printk("drivers:   ");
 	n = 0;
 	driver_for_each(list_driver, &n);
+	printk("\n");
+	printk("emulators: ");
+	n = 0;
+	emulator_for_each(list_emulator, &n);
 	printk("\n");
 }
 

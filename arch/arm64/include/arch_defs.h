@@ -47,6 +47,7 @@ struct arch_vcpu {
 	bool timer_line;		/* what the vGIC sees of the timer PPI */
 	bool timer_ppi_masked;		/* host PPI masked while the line is high */
 	bool loaded;
+	bool vserror;			/* a virtual SError waits (HCR_EL2.VSE) */
 	u64 lr[ARM64_MAX_LRS];		/* list registers in use (0: free) */
 	u32 vmcr;			/* ICH_VMCR_EL2 */
 	u32 ap0r[4], ap1r[4];		/* active priorities */

@@ -4,10 +4,11 @@
  * their RAM, emulated devices and vCPUs; started, paused, reset, stopped and
  * destroyed from the terminal or by the guest itself (PSCI).
  *
- * Control operations are serialized by one lock per guest (a sleeping
- * one: they park vCPUs and wait). They run in hypervisor threads, never in
- * a vCPU of the guest they act on: a guest's own PSCI SYSTEM_OFF and
- * SYSTEM_RESET are handed to the guest worker thread.
+ * Every control operation runs in one worker thread ("guests"), in the
+ * order posted: callers post it and sleep until it is done, so operations
+ * never race and a guest is only freed by the thread that also serves its
+ * own requests. A guest's PSCI SYSTEM_OFF and SYSTEM_RESET are posted to
+ * the worker too: a vCPU never waits for its own guest's vCPUs.
  */
 #ifndef KESTREL_GUEST_H
 #define KESTREL_GUEST_H
@@ -50,8 +51,6 @@ struct guest {
 	void *config_fdt;		/* copy of the configuration DTB it came from */
 	enum guest_state state;
 	const char *last_event;		/* why it last changed state, for `guest info` */
-	bool ctl_busy;			/* a control operation runs (ctl_wq) */
-	struct waitq ctl_wq;
 	struct waitq vcpu_wq;		/* a vCPU parked, unparked or exited */
 	unsigned int pending_req;	/* GUEST_REQ_* from its vCPUs */
 	struct guest_ram ram;
@@ -96,7 +95,8 @@ int guest_destroy(struct guest *g, char *err, size_t errlen);
 void guest_request(struct guest *g, enum guest_request req);
 
 /* Looks a guest up by name; NULL if none. Thread context. The pointer stays
- * valid until guest_destroy, which only the terminal's thread calls. */
+ * valid until the caller itself asks for guest_destroy (the worker frees a
+ * guest only on such a request). */
 struct guest *guest_find(const char *name);
 /* Calls fn for each guest in creation order. Thread context. */
 void guest_for_each(void (*fn)(struct guest *g, void *ctx), void *ctx);

@@ -36,7 +36,7 @@ struct vcpu_stats {
 	u64 exits_irq;		/* physical interrupts */
 	u64 exits_other;
 	u64 aborts;		/* aborts injected into the guest */
-	u64 run_ticks;		/* counter ticks spent in the run loop */
+	u64 run_ticks;		/* counter ticks spent in the guest and its exits */
 };
 
 struct vcpu {
@@ -66,7 +66,8 @@ struct vcpu *vcpu_create(struct guest *g, unsigned int id, unsigned int host_cpu
 void vcpu_destroy(struct vcpu *v);
 
 /* Asks the vCPU to stop (park) / go on (unpark). vcpu_park returns once the
- * vCPU is parked or off. Thread context, not from the vCPU itself. */
+ * vCPU is parked (also when it was off). Thread context, not from the vCPU
+ * itself. */
 void vcpu_park(struct vcpu *v);
 void vcpu_unpark(struct vcpu *v);
 
@@ -74,7 +75,7 @@ void vcpu_unpark(struct vcpu *v);
  * guest when it runs on another CPU. Any context (the vGIC calls it). */
 void vcpu_kick(struct vcpu *v);
 
-/* PSCI CPU_ON for target: 0, -EALREADY (already on), -EBUSY (turning on).
+/* PSCI CPU_ON for target: 0, or -EALREADY when it is on or turning on.
  * The vCPU starts at entry with x0 = arg. Any context. */
 int vcpu_power_on(struct vcpu *target, gpa_t entry, u64 arg);
 /* PSCI CPU_OFF by the calling vCPU: it stops after this exit. */
