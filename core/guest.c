@@ -293,6 +293,14 @@ static bool device_known(const char *compatible)
 	return emulator_find(compatible) != NULL;
 }
 
+static int device_check(const char *compatible, const void *fdt, int node, char *err,
+			size_t errlen)
+{
+	const struct emulator *e = emulator_find(compatible);
+
+	return e && e->check ? e->check(fdt, node, err, errlen) : 0;
+}
+
 static int create_devices(struct guest_op *op, struct guest *g)
 {
 	for (unsigned int i = 0; i < g->cfg.nr_devices; i++) {
@@ -330,6 +338,7 @@ static int op_create(struct guest_op *op)
 {
 	struct guest_config_env env = {
 		.host_cpus = nr_cpus, .file_exists = file_exists, .device_known = device_known,
+		.device_check = device_check,
 	};
 	struct page_stats st;
 	struct guest *g = kzalloc(sizeof(*g));

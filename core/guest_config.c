@@ -249,6 +249,12 @@ static int parse_device(struct parse *p, int devs, int node, const struct guest_
 	if (env && env->device_known && !env->device_known(d->compatible))
 		return fail(p, path, "no emulator for compatible \"%s\" in this build",
 			    d->compatible);
+	if (env && env->device_check) {
+		char why[160] = "";
+
+		if (env->device_check(d->compatible, p->fdt, node, why, sizeof(why)))
+			return fail(p, path, "%s", why);
+	}
 
 	/* Unlike plain DT (2 and 1), both default to 2 here: guest
 	 * addresses and sizes are 64-bit (docs/guest-config.md). */

@@ -49,6 +49,12 @@ struct emulator {
 	/* Optional: the /aliases entry and the stdout-path prefix for a
 	 * console ("serial"), or NULL. */
 	const char *alias;
+	/* Optional: checks the device node's own properties (beyond
+	 * compatible, reg and interrupts) when the configuration is parsed,
+	 * before anything is created: 0, or -EINVAL with what is wrong in err
+	 * ("'type' \"foo\" is not one of: rng, blk"); the caller prefixes
+	 * the guest and device. */
+	int (*check)(const void *fdt, int node, char *err, size_t errlen);
 };
 
 #define EMULATOR(sym) \

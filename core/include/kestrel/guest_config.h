@@ -56,6 +56,9 @@ struct guest_config_env {
 	u64 host_ram_free;			/* bytes a guest may still get */
 	bool (*file_exists)(const char *name);	/* payload lookup */
 	bool (*device_known)(const char *compatible);	/* an emulator matches */
+	/* The emulator's own check of the device node; err without prefix. */
+	int (*device_check)(const char *compatible, const void *fdt, int node, char *err,
+			    size_t errlen);
 };
 
 /*
