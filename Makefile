@@ -105,7 +105,8 @@ debug-build:
 	$(Q)test -f $(debug_objtree)/.config || \
 		$(MAKE) -f $(srctree)/Makefile O=$(debug_objtree) ARCH=$(ARCH) qemu-virt-debug_defconfig
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(debug_objtree) ARCH=$(ARCH) \
-		GUEST_FW_DIR=$(objtree)/guests all payload
+		GUEST_FW_DIR=$(objtree)/guests LINUX_GUEST_DIR=$(objtree)/linux \
+		GUESTS=$(srctree)/tests/integration/configs/empty.dts all payload
 
 # Test-firmware guests (tests/guests), built into $(O)/guests.
 guests: deps-build

@@ -94,17 +94,19 @@ all: deps-build $(objtree)/kestrel.bin
 
 # The payload handed to Kestrel as the initrd: the configuration DTB from
 # the guests DTS (GUESTS=, default: the board's config.dts) and the guest
-# images it names, found next to the DTS or among the test firmware built
-# in GUEST_FW_DIR. Rebuilt every time; unchanged content keeps its date.
+# images it names, found next to the DTS, among the test firmware built in
+# GUEST_FW_DIR, or in the Linux guest built in $(O)/linux. Rebuilt every
+# time; unchanged content keeps its date.
 GUESTS ?= $(srctree)/arch/$(ARCH)/board/$(board)/config.dts
 GUEST_FW_DIR ?= $(objtree)/guests
+LINUX_GUEST_DIR ?= $(objtree)/linux
 
 guest-firmware:
 	$(Q)$(MAKE) -C $(srctree)/tests/guests/$(ARCH)/basic O=$(GUEST_FW_DIR)
 
-$(objtree)/payload.cpio: guest-firmware FORCE
+$(objtree)/payload.cpio: guest-firmware linux-guest FORCE
 	$(call quiet_echo,PAYLOAD)
-	$(Q)$(srctree)/tools/mkpayload.sh $@ $(GUESTS) $(GUEST_FW_DIR)
+	$(Q)$(srctree)/tools/mkpayload.sh $@ $(GUESTS) $(GUEST_FW_DIR) $(LINUX_GUEST_DIR)
 
 .PHONY: guest-firmware FORCE
 FORCE:
@@ -121,7 +123,7 @@ disk: all $(objtree)/disk.img
 # by tools/linux-guest.sh in $(O)/linux from packages cached outside the tree
 # (see docs/building.md). It checks its own inputs, so it always runs.
 linux-guest: deps-run
-	$(Q)$(srctree)/tools/linux-guest.sh $(objtree)/linux
+	$(Q)$(srctree)/tools/linux-guest.sh $(LINUX_GUEST_DIR)
 
 .PHONY: linux-guest
 
