@@ -16,6 +16,7 @@
 #include <kestrel/payload.h>
 #include <kestrel/percpu.h>
 #include <kestrel/thread.h>
+#include <kestrel/timer.h>
 #include <kestrel/vcpu.h>
 #include <libfdt.h>
 #include <printf.h>
@@ -341,6 +342,7 @@ static int op_create(struct guest_op *op)
 		.device_check = device_check,
 	};
 	struct page_stats st;
+	u64 t0 = time_now_ns();
 	struct guest *g = kzalloc(sizeof(*g));
 	size_t size = fdt_totalsize(op->fdt);
 	unsigned long flags;
@@ -387,9 +389,10 @@ static int op_create(struct guest_op *op)
 	list_add_tail(&g->node, &guests);
 	nr_guests++;
 	spin_unlock_irqrestore(&guests_lock, flags);
-	log_info("%s: created: %u vCPU(s), %llu MiB at 0x%llx, %u device(s)", g->cfg.name,
-		 g->cfg.vcpus, (unsigned long long)(g->cfg.ram_size >> 20),
-		 (unsigned long long)g->cfg.ram_base, g->nr_devs);
+	log_info("%s: created: %u vCPU(s), %llu MiB at 0x%llx, %u device(s) in %llu us",
+		 g->cfg.name, g->cfg.vcpus, (unsigned long long)(g->cfg.ram_size >> 20),
+		 (unsigned long long)g->cfg.ram_base, g->nr_devs,
+		 (unsigned long long)((time_now_ns() - t0) / 1000));
 	*op->out = g;
 	return 0;
 }

@@ -48,7 +48,7 @@ int guest_ram_alloc(struct guest *g)
 		if (!pa)
 			return -ENOMEM;
 		g->ram.chunks[i] = pa;
-		memset((void *)arch_hpa_to_hva(pa), 0, CHUNK);
+		arch_zero_pages((void *)arch_hpa_to_hva(pa), CHUNK);
 		if (arch_guest_map_ram(g, g->ram.base + (u64)i * CHUNK, pa, CHUNK))
 			return -ENOMEM;
 	}

@@ -195,6 +195,21 @@ hpa_t arch_hva_to_hpa(hva_t va)
 	return (hpa_t)va;
 }
 
+void arch_zero_pages(void *p, size_t len)
+{
+	u64 dczid = read_sysreg(dczid_el0);
+	size_t block = 4UL << (dczid & 0xf);
+	char *a = p, *end = a + len;
+
+	if (dczid & BIT(4)) {		/* DZP: DC ZVA prohibited */
+		memset(p, 0, len);
+		return;
+	}
+	for (; a < end; a += block)
+		__asm__ __volatile__("dc zva, %0" :: "r"(a) : "memory");
+	dsb(ish);
+}
+
 unsigned long arch_mmu_table_pages(void)
 {
 	return pool_used + dyn_pages;

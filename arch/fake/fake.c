@@ -253,6 +253,11 @@ hpa_t arch_hva_to_hpa(hva_t va)
 	return (hpa_t)va;
 }
 
+void arch_zero_pages(void *p, size_t len)
+{
+	memset(p, 0, len);
+}
+
 unsigned long arch_mmu_table_pages(void)
 {
 	return 0;

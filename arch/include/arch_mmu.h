@@ -19,6 +19,10 @@ int arch_mmu_map_ram(hpa_t pa, size_t size);
 hva_t arch_hpa_to_hva(hpa_t pa);
 hpa_t arch_hva_to_hpa(hva_t va);
 
+/* Zeroes [p, p + len) of hypervisor-mapped RAM, p and len page aligned, in
+ * the fastest way the CPU has (DC ZVA on arm64). Any context. */
+void arch_zero_pages(void *p, size_t len);
+
 /* Page tables in use by the hypervisor, in pages (for `host mem`). Any context. */
 unsigned long arch_mmu_table_pages(void);
 
