@@ -13,6 +13,7 @@ static const char *const class_names[DRIVER_CLASSES] = {
 	[DRIVER_IRQCHIP] = "irqchip",
 	[DRIVER_TIMER] = "timer",
 	[DRIVER_CONSOLE] = "console",
+	[DRIVER_DEVICE] = "device",
 };
 
 const char *driver_class_name(enum driver_class cls)
@@ -72,6 +73,23 @@ int driver_probe_class(const void *fdt, enum driver_class cls, const char **drv_
 		}
 	}
 	return -ENODEV;
+}
+
+int driver_probe_all(const void *fdt, enum driver_class cls)
+{
+	const struct driver *d;
+	const char *name;
+	int node, failed = 0;
+
+	for (node = fdt_next_node(fdt, -1, NULL); node >= 0;
+	     node = fdt_next_node(fdt, node, NULL)) {
+		if (!hostdt_node_enabled(fdt, node))
+			continue;
+		d = driver_match(fdt, node, cls);
+		if (d && probe_node(fdt, node, d, &name))
+			failed++;
+	}
+	return failed;
 }
 
 void driver_for_each(void (*fn)(const struct driver *d, void *ctx), void *ctx)

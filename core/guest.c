@@ -171,11 +171,14 @@ static void reset_devices(struct guest *g)
 static int boot(struct guest_op *op)
 {
 	struct guest *g = op->g;
-	int r = guest_load_images(g, op->err, op->errlen);
+	int r;
 
+	/* Devices first: a disk read still in flight must land before the
+	 * images are loaded, not over them. */
+	reset_devices(g);
+	r = guest_load_images(g, op->err, op->errlen);
 	if (r)
 		return r;
-	reset_devices(g);
 	arch_guest_reset(g);
 	for (unsigned int i = 0; i < g->nr_vcpus; i++) {
 		struct vcpu *v = g->vcpus[i];

@@ -147,6 +147,9 @@ __noreturn void kestrel_main(struct boot_info *info)
 		log_err("virtualization support failed to initialize: guests cannot run");
 	arch_irq_enable();
 	smp_cpu_online(0);
+	/* Disks, NICs, the entropy source: every node, after the console.
+	 * They need interrupts (a disk's partition table is read here). */
+	driver_probe_all(host.fdt, DRIVER_DEVICE);
 
 	payload_init(host.has_initrd, host.initrd_start, host.initrd_end);
 	smp_boot_secondaries();

@@ -2,4 +2,5 @@
 obj-y += main.o smp.o log.o console.o panic.o errno.o percpu.o page_alloc.o heap.o \
 	guest_config.o guest_fdt.o emulator.o \
 	thread.o timer.o irq.o driver.o hostdt.o payload.o devemu.o \
-	vserial.o guest.o guest_mem.o vcpu.o
+	vserial.o guest.o guest_mem.o vcpu.o blockdev.o entropy.o
+obj-$(CONFIG_NETSWITCH) += netswitch.o

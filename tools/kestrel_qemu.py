@@ -15,6 +15,8 @@ import shutil
 import subprocess
 
 QEMU_NAME = "qemu-system-aarch64"
+# The host NIC's address (user-mode network, QEMU's default range).
+NIC_MAC = "52:54:00:12:34:56"
 UBOOT_BIN = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
 MACHINE = "virt,virtualization=on,gic-version=3"
 CPU = "cortex-a57"
@@ -52,7 +54,7 @@ def _need_file(path, what):
 
 def qemu_argv(boot="uboot", disk=None, image=None, payload=None, smp=1,
               mem="1G", dtb=None, interactive=True, extra=(),
-              machine_opts="", machine=MACHINE):
+              machine_opts="", machine=MACHINE, net=True):
     """Return the QEMU argv list (argv[0] included) for one boot.
 
     boot: 'uboot' (needs disk) or 'direct' (needs image; payload and disk
@@ -63,15 +65,19 @@ def qemu_argv(boot="uboot", disk=None, image=None, payload=None, smp=1,
     the -M value (e.g. 'dumpdtb=FILE'). machine: the -M base value
     (tests drop virtualization=on to check the wrong-EL message).
 
-    '-nic none': virt's default NIC is virtio-net-pci, whose option ROM
-    (efi-virtio.rom, package ipxe-qemu) QEMU refuses to start without; add a
-    NIC through extra, e.g. '-nic user,model=virtio-net-device'.
+    Devices for Kestrel itself, all virtio-mmio (modern: force-legacy=false,
+    as Kestrel drives register layout version 2 only): the disk as
+    virtio-blk (when given), a virtio-rng, and with net=True a virtio-net
+    card on a user-mode network (MAC NIC_MAC). net=False gives '-nic none'
+    instead: without an explicit NIC virt adds virtio-net-pci, whose option
+    ROM (efi-virtio.rom, package ipxe-qemu) QEMU refuses to start without;
+    the MMIO card needs no ROM.
     """
     if boot not in BOOT_MODES:
         raise QemuSetupError(f"boot mode '{boot}' is not one of {BOOT_MODES}")
     machine = machine + ("," + machine_opts if machine_opts else "")
     argv = [find_qemu(), "-M", machine, "-cpu", CPU, "-smp", str(smp),
-            "-m", str(mem), "-nographic", "-nic", "none"]
+            "-m", str(mem), "-nographic", "-global", "virtio-mmio.force-legacy=false"]
     # signal=off: Ctrl-C goes to Kestrel's terminal instead of killing QEMU.
     if interactive:
         argv += ["-chardev", "stdio,id=console,mux=on,signal=off",
@@ -94,6 +100,12 @@ def qemu_argv(boot="uboot", disk=None, image=None, payload=None, smp=1,
     if disk:
         argv += ["-drive", f"if=none,file={disk},format=raw,id=hd0",
                  "-device", "virtio-blk-device,drive=hd0"]
+    argv += ["-device", "virtio-rng-device"]
+    if net:
+        argv += ["-netdev", "user,id=net0",
+                 "-device", f"virtio-net-device,netdev=net0,mac={NIC_MAC}"]
+    else:
+        argv += ["-nic", "none"]
     if dtb:
         _need_file(dtb, "DTB")
         argv += ["-dtb", dtb]

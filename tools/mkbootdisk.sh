@@ -8,6 +8,8 @@
 #   partition 1  FAT16, bootable, 64 MiB at 1 MiB:  boot.scr, kestrel.bin, payload.cpio
 #   partition 2  type 0xda (non-FS data), 64 MiB at 65 MiB, zero-filled: reserved
 #                for Kestrel's snapshot store
+#   partition 3  type 0x83 (Linux), 64 MiB at 129 MiB, zero-filled, not formatted:
+#                "linux0 disk", a disk for a Linux guest (Kestrel's vda3)
 # No root or loop devices: sfdisk and mtools work on the file directly. The
 # image is built beside OUT and renamed over it, so re-running replaces OUT.
 set -eu
@@ -33,7 +35,9 @@ p1_start=2048				# 1 MiB
 p1_size=$((64 * 1024 * 1024 / sector))	# 64 MiB
 p2_start=$((p1_start + p1_size))
 p2_size=$((64 * 1024 * 1024 / sector))	# 64 MiB
-total=$((p2_start + p2_size))
+p3_start=$((p2_start + p2_size))
+p3_size=$((64 * 1024 * 1024 / sector))	# 64 MiB
+total=$((p3_start + p3_size))
 p1_off=$((p1_start * sector))
 
 # booti loads the image at kernel_addr_r (0x40400000) and the payload at
@@ -61,6 +65,7 @@ unit: sectors
 
 start=$p1_start, size=$p1_size, type=e, bootable
 start=$p2_start, size=$p2_size, type=da
+start=$p3_start, size=$p3_size, type=83
 EOF
 	die "sfdisk failed on $tmp"
 
@@ -78,4 +83,5 @@ mv -f "$tmp" "$out"
 trap - EXIT
 rm -f "$scr"
 echo "mkbootdisk: built $out: p1 FAT 64 MiB (boot.scr, kestrel.bin $image_size B," \
-	"payload.cpio $payload_size B), p2 raw 64 MiB type 0xda at byte $((p2_start * sector))"
+	"payload.cpio $payload_size B), p2 raw 64 MiB type 0xda at byte $((p2_start * sector))," \
+	"p3 linux0 disk 64 MiB type 0x83 at byte $((p3_start * sector))"

@@ -31,6 +31,8 @@ def parse_args(argv):
     ap.add_argument("--smp", type=int, default=1, help="CPU count (default 1)")
     ap.add_argument("--mem", default="1G", help="RAM size (default 1G)")
     ap.add_argument("--dtb", help="hand this DTB over instead of QEMU's own")
+    ap.add_argument("--no-net", dest="net", action="store_false",
+                    help="no network card (default: virtio-net on a user-mode network)")
     ap.add_argument("--extra", nargs=argparse.REMAINDER, default=[],
                     help="remaining arguments go to QEMU as they are")
     return ap.parse_args(argv)
@@ -56,7 +58,7 @@ def main(argv=None):
         qemu = kestrel_qemu.qemu_argv(
             boot=args.boot, disk=args.disk, image=args.image,
             payload=args.payload, smp=args.smp, mem=args.mem, dtb=args.dtb,
-            interactive=True, extra=args.extra)
+            interactive=True, extra=args.extra, net=args.net)
     except kestrel_qemu.QemuSetupError as err:
         print(f"run: {err}", file=sys.stderr)
         return 1

@@ -4,6 +4,7 @@
 #include <kestrel/console.h>
 #include <kestrel/driver.h>
 #include <kestrel/emulator.h>
+#include <kestrel/entropy.h>
 #include <kestrel/hostdt.h>
 #include <kestrel/irq.h>
 #include <kestrel/page_alloc.h>
@@ -57,6 +58,8 @@ static void host_info(void)
 	       (unsigned long long)(up / 1000000 % 1000));
 	printk("devices:   irqchip %s, timer %s, console %s\n", irqchip_name(), clockevent_name(),
 	       console_name());
+	printk("entropy:   %s, %llu bytes read\n", entropy_source_name() ?: "none",
+	       (unsigned long long)entropy_bytes_read());
 	printk("image:     0x%llx-0x%llx (%llu KiB)\n", (unsigned long long)boot.image_start,
 	       (unsigned long long)boot.image_end,
 	       (unsigned long long)(boot.image_end - boot.image_start) / 1024);

@@ -8,4 +8,6 @@ obj-$(CONFIG_CMD_POWER) += reset.o shutdown.o
 obj-$(CONFIG_CMD_GUEST) += guest.o
 obj-$(CONFIG_CMD_VCPU) += vcpu.o
 obj-$(CONFIG_CMD_VSERIAL) += vserial.o
+obj-$(CONFIG_CMD_NETSWITCH) += netswitch.o
 obj-$(CONFIG_CMD_DEBUG) += debug.o
+obj-$(CONFIG_CMD_BLOCKDEV) += blockdev.o

@@ -12,7 +12,10 @@
  * required (Linux's virtio_mmio driver cannot work without one).
  */
 #define LOG_PREFIX "virtio"
+#include "virtio_blk.h"
+#include "virtio_console.h"
 #include "virtio_mmio.h"
+#include "virtio_net.h"
 #include "virtio_rng.h"
 #include <kestrel/emulator.h>
 #include <kestrel/errno.h>
@@ -29,16 +32,41 @@
 #define FDT_IRQ_EDGE_RISING	1
 
 /* A device type the `type` property may name; create is NULL when the
- * build leaves it out. */
+ * build leaves it out. create gets the device's node in the configuration
+ * DTB, to read the type's own properties: those in props (NULL-terminated,
+ * or NULL for none), which check (or NULL) has checked. reset (or NULL:
+ * virtio_dev_reset) is the guest reset, vCPUs stopped, thread context. */
 struct virtio_type {
 	const char *name;
-	struct virtio_dev *(*create)(const struct virtio_mmio_config *cfg, struct devemu_map *map);
+	struct virtio_dev *(*create)(const struct virtio_mmio_config *cfg, struct devemu_map *map,
+				     const void *fdt, int node);
 	void (*destroy)(struct virtio_dev *d);
+	const char *const *props;
+	int (*check)(const void *fdt, int node, char *err, size_t errlen);
+	void (*reset)(struct virtio_dev *d);
 };
 
+static struct virtio_dev *rng_create(const struct virtio_mmio_config *cfg,
+				     struct devemu_map *map, const void *fdt, int node)
+{
+	return virtio_rng_create(cfg, map);
+}
+
 static const struct virtio_type types[] = {
-	{ "rng", IS_ENABLED(CONFIG_EMU_VIRTIO_RNG) ? virtio_rng_create : NULL,
-	  IS_ENABLED(CONFIG_EMU_VIRTIO_RNG) ? virtio_rng_destroy : NULL },
+	{ "rng", IS_ENABLED(CONFIG_EMU_VIRTIO_RNG) ? rng_create : NULL,
+	  IS_ENABLED(CONFIG_EMU_VIRTIO_RNG) ? virtio_rng_destroy : NULL, NULL, NULL, NULL },
+	{ "net", IS_ENABLED(CONFIG_EMU_VIRTIO_NET) ? virtio_net_create_fdt : NULL,
+	  IS_ENABLED(CONFIG_EMU_VIRTIO_NET) ? virtio_net_destroy : NULL,
+	  IS_ENABLED(CONFIG_EMU_VIRTIO_NET) ? virtio_net_props : NULL,
+	  IS_ENABLED(CONFIG_EMU_VIRTIO_NET) ? virtio_net_check : NULL, NULL },
+	{ "blk", IS_ENABLED(CONFIG_EMU_VIRTIO_BLK) ? virtio_blk_create : NULL,
+	  IS_ENABLED(CONFIG_EMU_VIRTIO_BLK) ? virtio_blk_destroy : NULL,
+	  IS_ENABLED(CONFIG_EMU_VIRTIO_BLK) ? virtio_blk_props : NULL,
+	  IS_ENABLED(CONFIG_EMU_VIRTIO_BLK) ? virtio_blk_check : NULL,
+	  IS_ENABLED(CONFIG_EMU_VIRTIO_BLK) ? virtio_blk_reset : NULL },
+	{ "console", IS_ENABLED(CONFIG_EMU_VIRTIO_CONSOLE) ? virtio_console_create : NULL,
+	  IS_ENABLED(CONFIG_EMU_VIRTIO_CONSOLE) ? virtio_console_destroy : NULL, NULL, NULL,
+	  NULL },
 };
 
 /* One guest virtio-mmio device. */
@@ -94,31 +122,80 @@ static void type_list(char *buf, size_t size)
 		snprintf(buf, size, "none");
 }
 
-/* The node's `type`: the device type. NULL (logged) when missing or bad. */
-static const struct virtio_type *device_type(struct guest *g,
-					     const struct guest_device_config *dev)
+/* The `type` of the node at `node`: the device type, or NULL with what is
+ * wrong in err. */
+static const struct virtio_type *type_of(const void *fdt, int node, char *err, size_t errlen)
 {
 	const struct virtio_type *t;
 	char known[64];
 	int len;
-	const char *name = fdt_getprop(g->config_fdt, dev->node, "type", &len);
+	const char *name = fdt_getprop(fdt, node, "type", &len);
 
 	type_list(known, sizeof(known));
 	if (!name) {
-		log_err("%s/%s: property 'type' missing (the virtio device type: %s)",
-			g->cfg.name, dev->name, known);
+		snprintf(err, errlen, "property 'type' missing (the virtio device type: %s)",
+			 known);
 		return NULL;
 	}
 	if (len < 1 || name[len - 1] != '\0' || strlen(name) != (size_t)len - 1) {
-		log_err("%s/%s: 'type' must be a single string (%s)", g->cfg.name, dev->name,
-			known);
+		snprintf(err, errlen, "'type' must be a single string (%s)", known);
 		return NULL;
 	}
 	t = find_type(name);
 	if (!t)
-		log_err("%s/%s: 'type' \"%s\" is not a virtio device type of this build (%s)",
-			g->cfg.name, dev->name, name, known);
+		snprintf(err, errlen, "'type' \"%s\" is not a virtio device type of this build (%s)",
+			 name, known);
 	return t;
+}
+
+/* The node's `type`: the device type. NULL (logged) when missing or bad. */
+static const struct virtio_type *device_type(struct guest *g,
+					     const struct guest_device_config *dev)
+{
+	char why[160];
+	const struct virtio_type *t = type_of(g->config_fdt, dev->node, why, sizeof(why));
+
+	if (!t)
+		log_err("%s/%s: %s", g->cfg.name, dev->name, why);
+	return t;
+}
+
+/* Whether `name` is in the NULL-terminated list (which may be NULL). */
+static bool listed(const char *const *list, const char *name)
+{
+	for (; list && *list; list++)
+		if (!strcmp(*list, name))
+			return true;
+	return false;
+}
+
+/* The emulator's check, when the configuration is parsed: a `type` of
+ * this build, no property that type does not take, then the type's own. */
+static int virtio_emu_check(const void *fdt, int node, char *err, size_t errlen)
+{
+	static const char *const common[] = { "compatible", "reg", "interrupts", "type",
+					      "phandle", NULL };
+	const struct virtio_type *t = type_of(fdt, node, err, errlen);
+	int prop;
+
+	if (!t)
+		return -EINVAL;
+	fdt_for_each_property_offset(prop, fdt, node) {
+		const char *name;
+		size_t n;
+
+		fdt_getprop_by_offset(fdt, prop, &name, NULL);
+		if (!name || listed(common, name) || listed(t->props, name))
+			continue;
+		n = snprintf(err, errlen, "unknown property '%s' (a virtio %s device takes "
+			     "compatible, reg, interrupts, type", name, t->name);
+		for (const char *const *p = t->props; p && *p && n < errlen; p++)
+			n += snprintf(err + n, errlen - n, ", %s", *p);
+		if (n < errlen)
+			snprintf(err + n, errlen - n, ")");
+		return -EINVAL;
+	}
+	return t->check ? t->check(fdt, node, err, errlen) : 0;
 }
 
 static int virtio_emu_create(struct guest *g, const struct guest_device_config *dev,
@@ -157,7 +234,7 @@ static int virtio_emu_create(struct guest *g, const struct guest_device_config *
 		.set_irq = virtio_emu_set_irq,
 		.irq_ctx = e,
 	};
-	e->vdev = t->create(&vc, &g->mmio);
+	e->vdev = t->create(&vc, &g->mmio, g->config_fdt, dev->node);
 	if (!e->vdev) {
 		kfree(e);
 		return -EINVAL;	/* logged: config, overlap, memory */
@@ -178,7 +255,10 @@ static void virtio_emu_reset(void *priv)
 {
 	struct virtio_emu *e = priv;
 
-	virtio_dev_reset(e->vdev);
+	if (e->type->reset)
+		e->type->reset(e->vdev);
+	else
+		virtio_dev_reset(e->vdev);
 }
 
 /* "virtio_mmio@<base>" as QEMU's virt board writes it: compatible, reg,
@@ -218,4 +298,5 @@ EMULATOR(virtio_mmio_emulator) = {
 	.destroy = virtio_emu_destroy,
 	.reset = virtio_emu_reset,
 	.fdt_node = virtio_emu_fdt_node,
+	.check = virtio_emu_check,
 };

@@ -49,10 +49,14 @@ def make_payload(config):
     return out
 
 
-# A line of the hypervisor's log on the console: "<subsystem>: ...".
-LOG_LINE = re.compile(r"(?:arch-timer|arm64|devemu|driver|gicv3|guest|heap|irq|kestrel|page|"
-                      r"payload|pl011|psci|sched|smp|stage2|term|trap|vcpu|vgic|vgicv3|"
-                      r"virtio|virtio-rng|vserial|vtimer): [^\n]*\n")
+# A line of the hypervisor's log on the console: "<subsystem>: ..." (every
+# LOG_PREFIX in the tree; longer names first so "virtio-net" beats "virtio").
+_PREFIXES = ("virtio-console", "virtio-host", "arch-timer", "virtio-blk", "virtio-net",
+             "virtio-rng", "netswitch", "blockdev", "entropy", "kestrel", "payload", "vserial",
+             "devemu", "driver", "stage2", "vgicv3", "virtio", "vtimer", "arm64", "gicv3",
+             "guest", "pl011", "sched", "heap", "page", "psci", "term", "trap", "vcpu", "vgic",
+             "irq", "smp")
+LOG_LINE = re.compile("(?:" + "|".join(re.escape(p) for p in _PREFIXES) + r"): [^\n]*\n")
 
 
 def skip_echo(text, command):
@@ -93,7 +97,7 @@ class KestrelVM:
     # payload: "default" (no guests), "build" (the build's own payload, as
     # make run boots it), the name of a config in configs/, a path, or None.
     def __init__(self, boot="direct", smp=1, mem="1G", dtb=None, payload="default",
-                 image=None, machine=kestrel_qemu.MACHINE, timeout=90):
+                 image=None, machine=kestrel_qemu.MACHINE, timeout=90, net=True):
         self.timeout = timeout
         image = image or os.path.join(BUILD, "kestrel.bin")
         if payload == "default":
@@ -105,7 +109,7 @@ class KestrelVM:
         argv = kestrel_qemu.qemu_argv(
             boot=boot, disk=os.path.join(BUILD, "disk.img"), image=image,
             payload=payload, smp=smp, mem=mem, dtb=dtb, interactive=False,
-            machine=machine)
+            machine=machine, net=net)
         self.transcript = []
         self.proc = pexpect.spawn(argv[0], argv[1:], encoding="utf-8",
                                   codec_errors="replace", timeout=timeout,

@@ -3,8 +3,8 @@
 
 import re
 
-COMMANDS = ["devtree", "guest", "heap", "help", "host", "log", "reset", "shutdown", "vcpu",
-            "version", "vserial"]
+COMMANDS = ["blockdev", "devtree", "guest", "heap", "help", "host", "log", "netswitch", "reset",
+            "shutdown", "vcpu", "version", "vserial"]
 
 
 def test_help_lists_every_command_alphabetically(shared_vm):

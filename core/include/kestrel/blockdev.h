@@ -33,16 +33,22 @@ struct blk_req {
 	void (*done)(struct blk_req *req, int status);
 	void *priv;		/* the submitter's */
 	/* For the stack (partition translation, driver queueing). */
-	struct list_head node;
-	void *drv;
+	struct list_head node;	/* the driver's while it holds the request */
+	void *drv;		/* the driver's */
+	/* The block layer's, while the request is in flight: the device it
+	 * was submitted to and the submitter's done (blockdev_submit puts its
+	 * own in req->done and restores both before calling it). */
+	struct blockdev *bd;
+	void (*submitter_done)(struct blk_req *req, int status);
 };
 
 struct blockdev;
 
 struct blockdev_ops {
 	/* Starts req (sector already in device coordinates, range checked).
-	 * Returns 0 (done will be called) or a negative error (it will not).
-	 * Any context. */
+	 * Returns 0 (done will be called, possibly before submit returns) or
+	 * a negative error (it will not). Each segment is physically
+	 * contiguous (a heap or page block, a guest RAM chunk). Any context. */
 	int (*submit)(struct blockdev *bd, struct blk_req *req);
 };
 
@@ -56,13 +62,16 @@ struct blockdev {
 	u64 start;			/* a partition's first sector on parent */
 	const char *kind;		/* "virtio-blk", "partition (MBR type 0x83)" */
 	struct list_head node;
-	u64 reads, writes, errors;	/* requests completed */
+	u64 reads, writes, errors;	/* requests completed (a partition's also
+					   count on its disk); errors: failed or refused */
 	u32 users;			/* guests using it (blockdev_claim) */
+	bool writer;			/* the user claimed it for writing */
 };
 
 /* Registers a disk (ops set) and scans it for an MBR partition table,
  * registering "<name><n>" for each primary partition (the scan reads
- * sector 0 synchronously: thread context). 0 or -EEXIST / -EINVAL. */
+ * sector 0 synchronously: thread context, or boot context with IRQs on,
+ * where it polls). 0 or -EEXIST / -EINVAL. */
 int blockdev_register_disk(struct blockdev *bd);
 
 /* Finds a device by name; NULL if none. Thread context. */
@@ -78,13 +87,20 @@ void blockdev_for_each(void (*fn)(struct blockdev *bd, void *ctx), void *ctx);
 int blockdev_submit(struct blockdev *bd, struct blk_req *req);
 
 /* Reads or writes count sectors at sector into buf and waits (thread
- * context). 0 or a negative error. */
+ * context; boot context with IRQs on polls). 0 or a negative error. */
 int blockdev_rw(struct blockdev *bd, enum blk_op op, u64 sector, void *buf, u32 count);
 
 /* A guest disk takes / gives back a device (shown in `blockdev list`). A
  * whole disk and its partitions exclude each other, as do two writers:
- * -EBUSY names nothing, the caller says which. */
+ * -EBUSY names nothing, the caller says which. blockdev_claim takes it for
+ * writing (alone; -EPERM on a read-only device), blockdev_claim_read for
+ * reading (shared with other readers). Release gives back either kind.
+ * Any context. */
 int blockdev_claim(struct blockdev *bd);
+int blockdev_claim_read(struct blockdev *bd);
 void blockdev_release(struct blockdev *bd);
+
+/* Forgets every device and frees the partitions (host unit tests only). */
+void blockdev_reset(void);
 
 #endif
