@@ -9,9 +9,9 @@
 # PL011, GICv3 and PSCI built in), and <out dir>/rootfs.cpio, a newc initramfs.
 # Its /init mounts proc, sys and devtmpfs, insmods the virtio modules in
 # dependency order (worked out here from depmod's modules.dep), prints
-# "kestrel-linux: modules loaded", brings lo up, starts a shell on every
-# virtio console (hvc0, ...), prints "kestrel-linux: ready" and runs a shell
-# on the console, a new one after each exit.
+# "kestrel-linux: modules loaded", brings lo up, starts a shell on the
+# virtio console hvc0 if there is one, prints "kestrel-linux: ready" and runs
+# a shell on the console, a new one after each exit.
 #
 # The packages come from the host's Debian mirror and suites through a private
 # APT configuration (APT_CONFIG) whose only architecture is arm64: the host's
@@ -311,13 +311,13 @@ echo "kestrel-linux: modules loaded${failed:+ except:$failed}"
 ip link set lo up
 hostname kestrel-linux
 
-# A login console on each virtio console (hvc0, ...) too: a shell in its own
-# session with that tty as its controlling terminal, restarted after exit.
-for hvc in /dev/hvc[0-9]*; do
-	[ -c "$hvc" ] || continue
-	(while :; do setsid sh -c "exec sh -i <$hvc >$hvc 2>&1"; sleep 1; done) &
-	echo "kestrel-linux: shell on ${hvc#/dev/}"
-done
+# A login console on the virtio console too, when there is one: a shell in
+# its own session with hvc0 as its controlling terminal, restarted after
+# exit. (devtmpfs has hvc0-7 either way; only a backed one can be opened.)
+if (exec 3<>/dev/hvc0) 2>/dev/null; then
+	(while :; do setsid sh -c "exec sh -i </dev/hvc0 >/dev/hvc0 2>&1"; sleep 1; done) &
+	echo "kestrel-linux: shell on hvc0"
+fi
 echo "kestrel-linux: ready"
 
 # A shell in its own session on the console's real tty (cttyhack), so it has

@@ -9,7 +9,9 @@
  *             reg = <0x0 0x0a000000 0x0 0x200>; interrupts = <16>; };
  *
  * reg must be 0x200 bytes at a 0x200-aligned base and an interrupt is
- * required (Linux's virtio_mmio driver cannot work without one).
+ * required (Linux's virtio_mmio driver cannot work without one). An rng
+ * takes its bytes from the host's entropy pool (kestrel/entropy.h), so it
+ * needs the host's entropy source: without one its node is refused.
  */
 #define LOG_PREFIX "virtio"
 #include "virtio_blk.h"
@@ -18,6 +20,7 @@
 #include "virtio_net.h"
 #include "virtio_rng.h"
 #include <kestrel/emulator.h>
+#include <kestrel/entropy.h>
 #include <kestrel/errno.h>
 #include <kestrel/guest.h>
 #include <kestrel/heap.h>
@@ -46,15 +49,44 @@ struct virtio_type {
 	void (*reset)(struct virtio_dev *d);
 };
 
+/* The bytes of a guest's virtio-rng: the host's entropy pool, what it
+ * holds now (0 while it refills, the device then holds the request and
+ * the guest's notify is retried). Any context, no sleep. */
+static size_t host_entropy_fill(void *ctx, u8 *buf, size_t len)
+{
+	int n = entropy_read(buf, len, false);
+
+	return n > 0 ? (size_t)n : 0;
+}
+
+#define RNG_QEMU_HINT	"(QEMU: -device virtio-rng-device)"
+
+/* A guest entropy device needs the host's: there is no made-up fallback.
+ * Checked when the configuration is parsed, and again at create. */
+static int rng_check(const void *fdt, int node, char *err, size_t errlen)
+{
+	if (entropy_source_name())
+		return 0;
+	snprintf(err, errlen, "the host has no entropy source for a virtio rng device "
+		 RNG_QEMU_HINT);
+	return -EINVAL;
+}
+
 static struct virtio_dev *rng_create(const struct virtio_mmio_config *cfg,
 				     struct devemu_map *map, const void *fdt, int node)
 {
-	return virtio_rng_create(cfg, map);
+	if (!entropy_source_name()) {
+		log_err("%s/%s: the host has no entropy source for this virtio rng device "
+			RNG_QEMU_HINT, cfg->guest, cfg->device);
+		return NULL;
+	}
+	return virtio_rng_create(cfg, map, host_entropy_fill, NULL);
 }
 
 static const struct virtio_type types[] = {
 	{ "rng", IS_ENABLED(CONFIG_EMU_VIRTIO_RNG) ? rng_create : NULL,
-	  IS_ENABLED(CONFIG_EMU_VIRTIO_RNG) ? virtio_rng_destroy : NULL, NULL, NULL, NULL },
+	  IS_ENABLED(CONFIG_EMU_VIRTIO_RNG) ? virtio_rng_destroy : NULL, NULL,
+	  IS_ENABLED(CONFIG_EMU_VIRTIO_RNG) ? rng_check : NULL, NULL },
 	{ "net", IS_ENABLED(CONFIG_EMU_VIRTIO_NET) ? virtio_net_create_fdt : NULL,
 	  IS_ENABLED(CONFIG_EMU_VIRTIO_NET) ? virtio_net_destroy : NULL,
 	  IS_ENABLED(CONFIG_EMU_VIRTIO_NET) ? virtio_net_props : NULL,

@@ -32,9 +32,9 @@ _payloads = {}
 def make_payload(config):
     """Builds (once per session) the payload for tests/integration/configs/
     <config>.dts with tools/mkpayload.sh: the test firmware comes from the
-    build, spin.bin is generated; files it cannot find are left out (the
-    configs that name them test Kestrel's own check). Returns the cpio's
-    path."""
+    build, the Linux guest from $(O)/linux, spin.bin is generated; files it
+    cannot find are left out (the configs that name them test Kestrel's own
+    check). Returns the cpio's path."""
     if config in _payloads:
         return _payloads[config]
     out_dir = os.path.join(BUILD, "test-payloads", config)
@@ -44,7 +44,7 @@ def make_payload(config):
     out = os.path.join(BUILD, "test-payloads", config + ".cpio")
     subprocess.run([os.path.join(ROOT, "tools", "mkpayload.sh"), "--missing-ok", out,
                     os.path.join(CONFIGS, config + ".dts"), out_dir,
-                    os.path.join(BUILD, "guests")], check=True)
+                    os.path.join(BUILD, "guests"), os.path.join(BUILD, "linux")], check=True)
     _payloads[config] = out
     return out
 
@@ -97,7 +97,7 @@ class KestrelVM:
     # payload: "default" (no guests), "build" (the build's own payload, as
     # make run boots it), the name of a config in configs/, a path, or None.
     def __init__(self, boot="direct", smp=1, mem="1G", dtb=None, payload="default",
-                 image=None, machine=kestrel_qemu.MACHINE, timeout=90, net=True):
+                 image=None, machine=kestrel_qemu.MACHINE, timeout=90, net=True, disk=None):
         self.timeout = timeout
         image = image or os.path.join(BUILD, "kestrel.bin")
         if payload == "default":
@@ -107,7 +107,7 @@ class KestrelVM:
         elif payload and not os.path.isabs(payload) and "/" not in payload:
             payload = make_payload(payload)
         argv = kestrel_qemu.qemu_argv(
-            boot=boot, disk=os.path.join(BUILD, "disk.img"), image=image,
+            boot=boot, disk=disk or os.path.join(BUILD, "disk.img"), image=image,
             payload=payload, smp=smp, mem=mem, dtb=dtb, interactive=False,
             machine=machine, net=net)
         self.transcript = []

@@ -4,7 +4,7 @@
 import itertools
 import re
 
-from guest_console import bind
+from guest_console import bind, wait_output
 
 READY = "kestrel-linux: ready"
 _marks = itertools.count(1)
@@ -12,10 +12,15 @@ _marks = itertools.count(1)
 NOISE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|\r")
 
 
-def attach(vm, port="linux0/uart0", timeout=120):
-    """Binds the terminal to the guest's console and waits for its shell."""
+def attach(vm, port="linux0/uart0", timeout=120, since=None):
+    """Binds the terminal to the guest's console and waits for its shell.
+    After a reboot, pass since = written(vm, port) taken before it: the
+    replay would otherwise show the previous boot's ready line."""
+    if since is not None:
+        wait_output(vm, port, re.escape(READY), timeout, since=since)
     bind(vm, port)
-    vm.expect(re.escape(READY), timeout)
+    if since is None:
+        vm.expect(re.escape(READY), timeout)
     sh(vm, "true")
 
 

@@ -2,7 +2,8 @@
 """Guests side by side on a 4-CPU host: two test-firmware guests and a
 spinner (configs/three-guests.dts). They share one boot, in this order:
 the firmware checks, the terminal commands on running guests, isolation,
-pause/resume, power off and start, destroy and re-create."""
+malformed virtqueues, pause/resume, power off and start, destroy and
+re-create."""
 
 import re
 import time
@@ -117,6 +118,36 @@ def test_guest_cannot_reach_another_guest_or_the_hypervisor(vm):
     assert "Kestrel" in vm.run("version")
     assert guest_row(vm, "basic0")[0] == "running"
     assert guest_row(vm, "basic1")[0] == "running"
+
+
+# The firmware's `virtio` cases and the fault the transport logs for each.
+VIRTIO_CASES = (("descriptor outside RAM", "buffer outside guest RAM"),
+                ("descriptor loop", "descriptor chain loops"),
+                ("avail index jump", "avail idx moved more than the queue size"))
+
+
+def test_malformed_virtqueues_reset_the_device_not_the_hypervisor(vm):
+    bind(vm, "basic0/uart0")
+    at_prompt(vm)
+    vm.send("virtio\r")
+    m = vm.expect(r"basic: virtio: (\d+) passed, (\d+) failed")
+    out = vm.proc.before + m.group(0)
+    unbind(vm, "basic0/uart0")
+    assert re.search(r"basic: virtio: good request: \d+ of 16 bytes", out), out
+    for case, _ in VIRTIO_CASES:
+        assert f"basic: virtio: {case}: NEEDS_RESET after notify, recovered after reset" in out, out
+    assert (m.group(1), m.group(2)) == ("3", "0"), out
+    # One warning per fault, naming the guest, the device and the fault.
+    log = vm.run("log show")
+    for _, fault in VIRTIO_CASES:
+        assert re.search(rf"virtio: warning: basic0/rng0: queue 0: {fault}; device needs a reset",
+                         log), log
+    # The hypervisor and every guest run on; basic1 still answers.
+    assert "Kestrel" in vm.run("version")
+    for name in ("basic0", "basic1", "spin"):
+        assert guest_row(vm, name)[0] == "running"
+    first = counter(vm, "basic1/uart0")
+    assert counter(vm, "basic1/uart0") > first
 
 
 def counter(vm, port):

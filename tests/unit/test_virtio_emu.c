@@ -3,8 +3,9 @@
  * Host tests of the virtio-mmio guest device (emulators/virtio/virtio_emu.c):
  * its EMULATOR() registration, the `type` property that picks the backend,
  * the checks of reg and interrupts, the guest DTB node, guest RAM in 2 MiB
- * chunks (a buffer across two) and the SPI, against stand-ins for
- * core/guest.c.
+ * chunks (a buffer across two) and the SPI, the rng's bytes from the host
+ * entropy pool (none without a host source, a request held while the pool
+ * is empty), against stand-ins for core/guest.c and core/entropy.c.
  */
 #include "unit.h"
 #include "kerrno.h"
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <libfdt.h>
 #include <kestrel/emulator.h>
+#include <kestrel/entropy.h>
 #include <kestrel/guest.h>
 #include "../../emulators/virtio/virtio_mmio.h"
 
@@ -80,6 +82,37 @@ static void put16(gpa_t gpa, u16 v)
 	put(gpa, &v, 2);
 }
 
+/* ---- stand-ins for core/entropy.c ---------------------------------------- */
+
+static struct {
+	const char *source;	/* entropy_source_name(); NULL: no host source */
+	size_t left;		/* bytes in the pool now */
+	u8 next;		/* the pool's bytes: 0x80, 0x81, ... */
+	unsigned int reads;
+} pool;
+
+const char *entropy_source_name(void)
+{
+	return pool.source;
+}
+
+/* As the real pool without wait: what it holds, -EAGAIN when empty. */
+int entropy_read(void *buf, size_t len, bool wait)
+{
+	size_t n = MIN(len, pool.left);
+
+	assert_false(wait);
+	pool.reads++;
+	if (!pool.source)
+		return -ENODEV;
+	if (!n)
+		return -EAGAIN;
+	for (size_t i = 0; i < n; i++)
+		((u8 *)buf)[i] = pool.next++;
+	pool.left -= n;
+	return (int)n;
+}
+
 /* ---- fixture ------------------------------------------------------------- */
 
 static void check(int r)
@@ -129,6 +162,10 @@ static int setup(void **state)
 	dev.has_irq = true;
 	make_config("rng", 4);
 	memset(&irq, 0, sizeof(irq));
+	pool.source = "test-rng";
+	pool.left = SIZE_MAX;
+	pool.next = 0x80;
+	pool.reads = 0;
 	priv = NULL;
 	emu = emulator_find("virtio,mmio");
 	return emu ? 0 : -1;
@@ -178,10 +215,33 @@ static void test_create_rng(void **state)
 	assert_int_equal(rd(VIRTIO_MMIO_MAGIC_VALUE), VIRTIO_MMIO_MAGIC);
 	assert_int_equal(rd(VIRTIO_MMIO_VERSION_REG), 2);
 	assert_int_equal(rd(VIRTIO_MMIO_DEVICE_ID), 4);
-	assert_console_contains("g0/rng0: source is a CRC-mixed counter, NOT cryptographic");
+	assert_console_lacks("warning");
+	assert_int_equal(pool.reads, 0);	/* nothing taken before a request */
 	emu->destroy(priv);
 	priv = NULL;
 	assert_int_equal(g.mmio.count, 0);
+}
+
+static void test_rng_needs_the_host_source(void **state)
+{
+	char err[160] = "";
+
+	pool.source = NULL;
+	/* Refused when the configuration is parsed (the caller adds the
+	 * guest and device)... */
+	assert_int_equal(emu->check(config_blob, dev.node, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "the host has no entropy source for a virtio rng device "
+			    "(QEMU: -device virtio-rng-device)");
+	/* ...and at create, naming the device. */
+	assert_int_equal(emu->create(&g, &dev, &priv), -EINVAL);
+	assert_console_contains("g0/rng0: the host has no entropy source for this virtio rng "
+				"device (QEMU: -device virtio-rng-device)");
+	assert_int_equal(g.mmio.count, 0);
+	assert_int_equal(pool.reads, 0);
+	priv = NULL;
+	/* With one, the check passes. */
+	pool.source = "test-rng";
+	assert_int_equal(emu->check(config_blob, dev.node, err, sizeof(err)), 0);
 }
 
 static void test_type_property(void **state)
@@ -260,44 +320,69 @@ static void test_fdt_node(void **state)
 	assert_int_equal(emu->fdt_node(blob, 0, &dev, &refs), -FDT_ERR_BADVALUE);
 }
 
-static void test_request_across_ram_chunks(void **state)
-{
-	u16 num = 8;
-	gpa_t desc = RING, avail = RING + 16 * num, used = RING + 0x200;
-	u64 addr = BUF;
-	u32 len = 80, used_len;
-	u16 flags = VIRTQ_DESC_F_WRITE, zero = 0;
-	bool low = false, high = false;
+/* An 8-entry queue 0 at RING: descriptor table, avail ring, used ring. */
+#define QNUM		8
+#define DESC		RING
+#define AVAIL		(RING + 16 * QNUM)
+#define USED		(RING + 0x200)
 
+/* The rng device created and brought up as a driver does. */
+static void rng_up(void)
+{
 	assert_int_equal(emu->create(&g, &dev, &priv), 0);
 	wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
 	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
 	wr(VIRTIO_MMIO_DRIVER_FEATURES, 1);
 	wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
 	   VIRTIO_STATUS_FEATURES_OK);
-	wr(VIRTIO_MMIO_QUEUE_NUM, num);
-	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, (u32)desc);
-	wr(VIRTIO_MMIO_QUEUE_DRIVER_LOW, (u32)avail);
-	wr(VIRTIO_MMIO_QUEUE_DEVICE_LOW, (u32)used);
+	wr(VIRTIO_MMIO_QUEUE_NUM, QNUM);
+	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, (u32)DESC);
+	wr(VIRTIO_MMIO_QUEUE_DRIVER_LOW, (u32)AVAIL);
+	wr(VIRTIO_MMIO_QUEUE_DEVICE_LOW, (u32)USED);
 	wr(VIRTIO_MMIO_QUEUE_READY, 1);
 	wr(VIRTIO_MMIO_STATUS, rd(VIRTIO_MMIO_STATUS) | VIRTIO_STATUS_DRIVER_OK);
+}
+
+/* Posts one writable buffer as descriptor i, avail entry i. */
+static void post(u16 i, u64 addr, u32 len)
+{
+	u16 flags = VIRTQ_DESC_F_WRITE, zero = 0;
+
+	put(DESC + 16 * i, &addr, 8);
+	put(DESC + 16 * i + 8, &len, 4);
+	put(DESC + 16 * i + 12, &flags, 2);
+	put(DESC + 16 * i + 14, &zero, 2);
+	put16(AVAIL + 4 + 2 * i, i);
+	put16(AVAIL + 2, i + 1);
+}
+
+static u16 used_idx(void)
+{
+	return *(u16 *)hva(USED + 2);
+}
+
+static u32 used_len(u16 i)
+{
+	u32 len;
+
+	memcpy(&len, hva(USED + 4 + 8 * i + 4), 4);
+	return len;
+}
+
+static void test_request_across_ram_chunks(void **state)
+{
+	rng_up();
 	/* One 80-byte buffer: 40 bytes at the end of chunk 0, 40 in chunk 1. */
-	put(desc, &addr, 8);
-	put(desc + 8, &len, 4);
-	put(desc + 12, &flags, 2);
-	put(desc + 14, &zero, 2);
-	put16(avail + 4, 0);
-	put16(avail + 2, 1);
+	post(0, BUF, 80);
 	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 	assert_int_equal(rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET, 0);
-	assert_int_equal(*(u16 *)hva(used + 2), 1);
-	memcpy(&used_len, hva(used + 8), 4);
-	assert_int_equal(used_len, 80);
+	assert_int_equal(used_idx(), 1);
+	assert_int_equal(used_len(0), 80);
+	/* The host pool's bytes, in order, on both sides of the boundary. */
 	for (int i = 0; i < 40; i++) {
-		low |= chunks[0][SZ_2M - 40 + i] != 0;
-		high |= chunks[1][i] != 0;
+		assert_int_equal(chunks[0][SZ_2M - 40 + i], 0x80 + i);
+		assert_int_equal(chunks[1][i], 0x80 + 40 + i);
 	}
-	assert_true(low && high);
 	/* The used buffer interrupt went to the guest's SPI. */
 	assert_int_equal(irq.calls, 1);
 	assert_int_equal(irq.spi, SPI);
@@ -307,6 +392,32 @@ static void test_request_across_ram_chunks(void **state)
 	assert_int_equal(rd(VIRTIO_MMIO_STATUS), 0);
 	assert_int_equal(irq.calls, 2);
 	assert_false(irq.level);
+}
+
+static void test_rng_waits_for_the_host_pool(void **state)
+{
+	u64 v = 0;
+
+	rng_up();
+	/* The pool is empty (refilling): the request is held and the guest's
+	 * notify is to be run again. */
+	pool.left = 0;
+	post(0, RING + 0x1000, 64);
+	assert_int_equal(devemu_access(&g.mmio, BASE + VIRTIO_MMIO_QUEUE_NOTIFY, 4, true, &v),
+			 DEVEMU_RETRY);
+	assert_int_equal(used_idx(), 0);
+	assert_int_equal(pool.reads, 1);
+	assert_int_equal(irq.calls, 0);
+	/* 20 bytes came: the retried notify returns them, less than asked. */
+	pool.left = 20;
+	assert_int_equal(devemu_access(&g.mmio, BASE + VIRTIO_MMIO_QUEUE_NOTIFY, 4, true, &v),
+			 DEVEMU_HANDLED);
+	assert_int_equal(used_idx(), 1);
+	assert_int_equal(used_len(0), 20);
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(*hva(RING + 0x1000 + i), 0x80 + i);
+	assert_int_equal(*hva(RING + 0x1000 + 20), 0);
+	assert_true(irq.level);
 }
 
 static void test_irq_failure_logged_once(void **state)
@@ -337,10 +448,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_registered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_create_rng, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rng_needs_the_host_source, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_type_property, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reg_and_interrupt_required, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fdt_node, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_request_across_ram_chunks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rng_waits_for_the_host_pool, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_irq_failure_logged_once, setup, teardown),
 	};
 

@@ -39,6 +39,10 @@ u16 ram_r16(gpa_t gpa);
 u32 ram_r32(gpa_t gpa);
 void ram_w16(gpa_t gpa, u16 v);
 
+/* Also here: entropy_source_name() and entropy_read() as a host entropy
+ * pool that always has bytes (kestrel/entropy.h), for the tests that link
+ * the emulator glue, whose rng type needs the host's source. */
+
 /* A driver's view of one split ring in the fake RAM. */
 struct ring {
 	u16 num;

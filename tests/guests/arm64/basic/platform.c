@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Read the machine description from the DTB: memory, CPUs, PL011, GICv3, timer, PSCI. */
+/* Read the machine description from the DTB: memory, CPUs, PL011, GICv3, timer, PSCI, virtio-mmio. */
 #include "platform.h"
 #include "fdt.h"
 
@@ -20,6 +20,10 @@ struct dt_scan {
 	const uint8_t *timer_irq;
 	uint32_t timer_irq_len;
 	uint32_t gic_intcells;
+	struct {
+		const uint8_t *irq;
+		uint32_t irq_len;
+	} virtio[MAX_VIRTIO];			/* plat.virtio's interrupts, raw */
 };
 
 static void fail(const char *why)
@@ -151,6 +155,13 @@ static void visit(const void *fdt, const struct fdt_node *n, void *ctx)
 	}
 	if (fdt_compatible(fdt, n, "arm,gic-v3") && identity_mapped(fdt, n))
 		scan_gic(fdt, n, s);
+	if (fdt_compatible(fdt, n, "virtio,mmio") && identity_mapped(fdt, n) &&
+	    plat.nvirtio < MAX_VIRTIO && fdt_reg(fdt, n, 0, &base, &size)) {
+		/* The interrupt is decoded once the GIC's #interrupt-cells is known. */
+		s->virtio[plat.nvirtio].irq = fdt_prop(fdt, n, "interrupts",
+						       &s->virtio[plat.nvirtio].irq_len);
+		plat.virtio[plat.nvirtio++].reg = (struct region){ base, size };
+	}
 	if (fdt_compatible(fdt, n, "arm,armv8-timer") || fdt_compatible(fdt, n, "arm,armv7-timer"))
 		s->timer_irq = fdt_prop(fdt, n, "interrupts", &s->timer_irq_len);
 	if (fdt_compatible(fdt, n, "arm,psci") || fdt_compatible(fdt, n, "arm,psci-0.2") ||
@@ -216,6 +227,9 @@ int platform_from_dt(const void *dtb)
 	if (!plat.nmem || !s.nuarts)
 		return -1;
 	choose_uart(dtb, &s);
+	for (int i = 0; i < plat.nvirtio; i++)
+		plat.virtio[i].intid = decode_irq(s.virtio[i].irq, s.virtio[i].irq_len,
+						  s.gic_intcells, 0, 0);
 	if (!plat.uart_intid)
 		fail("console pl011 has no usable interrupts property");
 	/* The third timer interrupt is the EL1 virtual timer. */

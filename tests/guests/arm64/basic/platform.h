@@ -10,12 +10,19 @@
 #define MAX_CPUS	8
 #define MAX_REDIST	4
 #define MAX_REGIONS	128
+#define MAX_VIRTIO	32	/* QEMU's virt board has 32 virtio-mmio transports */
 
 struct region {
 	uint64_t base, size;
 };
 
 enum psci_conduit { PSCI_NONE, PSCI_HVC, PSCI_SMC };
+
+/* A "virtio,mmio" node: its register frame and first interrupt. */
+struct virtio_node {
+	struct region reg;
+	uint32_t intid;				/* 0: none usable */
+};
 
 struct platform {
 	const void *dtb;
@@ -42,6 +49,9 @@ struct platform {
 	enum psci_conduit psci;
 	bool psci_v02;				/* standard function IDs */
 	uint32_t psci_cpu_on;			/* CPU_ON function ID */
+
+	struct virtio_node virtio[MAX_VIRTIO];	/* "virtio,mmio" nodes, DT order */
+	int nvirtio;
 
 	/* Every region the DT describes (reg of each node, ranges windows,
 	 * memory), for choosing an address that nothing answers. */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The `basic> ` shell on the console: test, counter, reset, off, poke, pattern, help. */
+/* The `basic> ` shell on the console: test, counter, reset, off, poke, pattern, virtio, help. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +63,7 @@ static void cmd_help(void)
 	       "  off      PSCI SYSTEM_OFF\n"
 	       "  poke A   store to address A (hex) and report whether it aborted\n"
 	       "  pattern fill|check  write / verify a pattern over all free RAM\n"
+	       "  virtio   malformed queues put the virtio rng in NEEDS_RESET; reset recovers\n"
 	       "  help     this list\n");
 }
 
@@ -154,6 +155,8 @@ void shell_run(void)
 			cmd_poke(cmd + 5);
 		else if (!strncmp(cmd, "pattern ", 8))
 			cmd_pattern(cmd + 8);
+		else if (!strcmp(cmd, "virtio"))
+			check_virtio_run();
 		else
 			printf("basic: unknown command '%s' (try help)\n", cmd);
 	}
