@@ -2,9 +2,14 @@
 """Kestrel boots from U-Boot and directly, with 1 and 4 CPUs, brings every
 CPU online, and powers off or resets on command."""
 
+import os
 import re
+import shutil
 
 import pytest
+
+from kestrel_vm import BUILD
+from linux_shell import attach, sh
 
 
 @pytest.mark.parametrize("boot", ["uboot", "direct"])
@@ -24,6 +29,18 @@ def test_boots_with_all_cpus_online(vms, boot, smp):
     for row in rows:
         assert row[2] == "online", f"CPU {row[0]} is {row[2]}"
         assert row[3] == "ok", f"CPU {row[0]} timer self-test: {row[3]}"
+
+
+def test_uboot_boots_the_linux_guest_to_its_shell(vms, tmp_path):
+    """What make run does: U-Boot, Kestrel, and with no keypress the
+    default configuration's Linux guest at its busybox shell."""
+    disk = tmp_path / "disk.img"
+    shutil.copyfile(os.path.join(BUILD, "disk.img"), disk)
+    vm = vms(boot="uboot", smp=4, disk=str(disk), timeout=180)
+    vm.run("log level err")
+    attach(vm, "linux0/uart0", timeout=180)
+    status, out = sh(vm, "uname -m; grep -c ^processor /proc/cpuinfo")
+    assert status == 0 and out.split() == ["aarch64", "2"], out
 
 
 def test_shutdown_ends_qemu(vms):
