@@ -215,6 +215,9 @@ static int op_stop(struct guest_op *op)
 	if (op->g->state == GUEST_STOPPED)
 		return not_in(op, " already");
 	park_all(op->g);
+	/* A stopped guest's devices take nothing in (frames, completions
+	 * into its RAM): back to their reset state, as at power-off. */
+	reset_devices(op->g);
 	op->g->state = GUEST_STOPPED;
 	op->g->last_event = "stopped";
 	return 0;
@@ -489,6 +492,7 @@ static void serve_request(struct guest *g, unsigned int req)
 
 	if (req & GUEST_REQ_OFF) {
 		park_all(g);
+		reset_devices(g);
 		g->state = GUEST_STOPPED;
 		g->last_event = "powered off by the guest (PSCI SYSTEM_OFF)";
 		log_info("%s: stopped", g->cfg.name);

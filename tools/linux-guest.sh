@@ -314,7 +314,7 @@ hostname kestrel-linux
 # A login console on the virtio console too, when there is one: a shell in
 # its own session with hvc0 as its controlling terminal, restarted after
 # exit. (devtmpfs has hvc0-7 either way; only a backed one can be opened.)
-if (exec 3<>/dev/hvc0) 2>/dev/null; then
+if [ -c /dev/hvc0 ] && (exec 3<>/dev/hvc0) 2>/dev/null; then
 	(while :; do setsid sh -c "exec sh -i </dev/hvc0 >/dev/hvc0 2>&1"; sleep 1; done) &
 	echo "kestrel-linux: shell on hvc0"
 fi

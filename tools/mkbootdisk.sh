@@ -11,7 +11,9 @@
 #   partition 3  type 0x83 (Linux), 64 MiB at 129 MiB, zero-filled, not formatted:
 #                "linux0 disk", a disk for a Linux guest (Kestrel's vda3)
 # No root or loop devices: sfdisk and mtools work on the file directly. The
-# image is built beside OUT and renamed over it, so re-running replaces OUT.
+# image is built beside OUT. When OUT already exists with this layout, only
+# partition 1 is copied into it: the data on p2 (snapshots) and p3 (linux0's
+# disk) survives a rebuild. Otherwise OUT is replaced.
 set -eu
 
 die() { echo "mkbootdisk: $*" >&2; exit 1; }
@@ -79,9 +81,18 @@ mcopy -i "$tmp@@$p1_off" -o "$image" ::kestrel.bin ||
 mcopy -i "$tmp@@$p1_off" -o "$payload" ::payload.cpio ||
 	die "mcopy of '$payload' failed (partition 1 is 64 MiB)"
 
-mv -f "$tmp" "$out"
+summary="p1 FAT 64 MiB (boot.scr, kestrel.bin $image_size B, payload.cpio $payload_size B)"
+if [ -f "$out" ] && [ "$(wc -c <"$out")" -eq $((total * sector)) ] &&
+	cmp -s -n 512 "$tmp" "$out"; then
+	dd if="$tmp" of="$out" bs=1M skip=$((p1_off / 1048576)) seek=$((p1_off / 1048576)) \
+		count=$((p1_size * sector / 1048576)) conv=notrunc status=none ||
+		die "updating partition 1 of $out failed"
+	rm -f "$tmp"
+	echo "mkbootdisk: updated $out: $summary; p2 and p3 kept"
+else
+	mv -f "$tmp" "$out"
+	echo "mkbootdisk: built $out: $summary, p2 raw 64 MiB type 0xda at byte" \
+		"$((p2_start * sector)), p3 linux0 disk 64 MiB type 0x83 at byte $((p3_start * sector))"
+fi
 trap - EXIT
 rm -f "$scr"
-echo "mkbootdisk: built $out: p1 FAT 64 MiB (boot.scr, kestrel.bin $image_size B," \
-	"payload.cpio $payload_size B), p2 raw 64 MiB type 0xda at byte $((p2_start * sector))," \
-	"p3 linux0 disk 64 MiB type 0x83 at byte $((p3_start * sector))"

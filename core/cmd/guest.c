@@ -96,7 +96,7 @@ static void print_devices(struct guest *g)
 		return;
 	}
 	printk("devices:\n");
-	printk("  NAME         COMPATIBLE          EMULATOR  BASE          SIZE        IRQ\n");
+	printk("  NAME         COMPATIBLE          EMULATOR     BASE          SIZE        IRQ\n");
 	for (unsigned int i = 0; i < g->nr_devs; i++) {
 		const struct guest_device_config *d = g->devs[i].cfg;
 		char base[24] = "-", size[24] = "-", irq[32] = "-";
@@ -107,7 +107,7 @@ static void print_devices(struct guest *g)
 		}
 		if (d->has_irq)
 			snprintf(irq, sizeof(irq), "SPI %u (INTID %u)", d->irq, d->irq + 32);
-		printk("  %-12s %-19s %-9s %-13s %-11s %s\n", d->name,
+		printk("  %-12s %-19s %-12s %-13s %-11s %s\n", d->name,
 		       d->compatible ? d->compatible : "-", g->devs[i].emu->name, base, size, irq);
 	}
 }

@@ -3,7 +3,7 @@
  * The VirtIO-MMIO transport (VirtIO 1.2, 4.2; register layout version 2,
  * modern devices only, no legacy interface), with split virtqueues
  * (virtqueue.h), carrying one device-type backend (virtio_backend_ops):
- * virtio_rng.c is the first.
+ * virtio_rng.c, virtio_blk.c, virtio_net.c and virtio_console.c.
  *
  * Model:
  *  - MagicValue 0x74726976 ("virt"), Version 2, DeviceID from the backend,
