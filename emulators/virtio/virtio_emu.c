@@ -127,10 +127,8 @@ static void virtio_emu_set_irq(void *ctx, bool level)
 {
 	struct virtio_emu *e = ctx;
 
-	if (guest_irq_set_level(e->g, e->dev->irq, level) && !e->irq_failed) {
-		e->irq_failed = true;
-		log_err("%s/%s: cannot drive SPI %u", e->g->cfg.name, e->dev->name, e->dev->irq);
-	}
+	emulator_irq_result(guest_irq_set_level(e->g, e->dev->irq, level), e->g->cfg.name, e->dev,
+			    &e->irq_failed);
 }
 
 static const struct virtio_type *find_type(const char *name)

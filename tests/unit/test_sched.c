@@ -4,45 +4,17 @@
  * round-robin among equals, wake-up preemption (need_resched and IPI_KICK),
  * time slices and run-time accounting, on the fake arch's ucontext threads.
  *
- * As in test_thread.c, the test plays each CPU's idle thread: a thread_yield
- * from it runs that CPU's threads until none is runnable. Threads only record
- * what they saw (trace, seen[]); cmocka's asserts run on the test's stack.
+ * As in test_thread.c, the test plays each CPU's idle thread
+ * (thread_fixture.h). Threads only record what they saw (trace, seen[]).
  * An interrupt is whoever takes it calling the handler with IRQs masked: a
  * timer interrupt moves the fake counter and runs the expiry pass, an
  * IPI_KICK calls sched_kick_received. A "vCPU" thread stands for its guest
  * running until the next interrupt by taking that interrupt itself.
  */
-#include "unit.h"
-#include "ram_zone.h"
-#include "stubs.h"
-#include <stdlib.h>
-#include <kestrel/thread.h>
-#include <kestrel/percpu.h>
-#include <kestrel/timer.h>
-#include <arch_irq.h>
+#include "thread_fixture.h"
 #include <arch_timer.h>
 
-#define MiB		(1024UL * 1024)
-#define POOL_SIZE	(4 * MiB)	/* thread structs and stacks, never freed */
-#define NR_TEST_CPUS	2
-#define TICKS_PER_MS	(FAKE_COUNTER_FREQ / 1000)
 #define SLICE_TICKS	(CONFIG_SCHED_SLICE_MS * TICKS_PER_MS)
-
-/* What the threads did, in order: words separated by spaces. */
-static char trace[256];
-
-static void note(const char *word)
-{
-	size_t n = strlen(trace), len = strlen(word);
-
-	if (n + 1 + len + 1 > sizeof(trace)) {
-		fprintf(stderr, "trace overflow: %s\n", trace);
-		abort();
-	}
-	if (n)
-		trace[n++] = ' ';
-	memcpy(trace + n, word, len + 1);
-}
 
 /* The scheduler state of one CPU as a thread saw it at some point. */
 struct seen {
@@ -68,28 +40,10 @@ static void look(struct seen *s, unsigned int cpu)
 
 RAM_ZONE_GROUP_FIXTURES(POOL_SIZE)
 
-/* NR_TEST_CPUS online CPUs whose idle thread is the test, running as CPU 0
- * at time 0. */
+/* The fixture's CPUs, and nothing seen yet. */
 static int setup(void **state)
 {
-	fake_arch_reset();
-	stubs_reset();
-	memset(cpus, 0, sizeof(cpus));
-	nr_cpus = NR_TEST_CPUS;
-	for (unsigned int i = 0; i < nr_cpus; i++) {
-		struct cpu *c = &cpus[i];
-
-		c->id = i;
-		c->state = CPU_ONLINE;
-		sched_cpu_init(c);
-		spin_lock_init(&c->timer_lock);
-		list_init(&c->timers);
-		fake_cpu_set(i);
-		sched_idle_init();
-	}
-	fake_cpu_set(0);
-	time_init();
-	trace[0] = '\0';
+	cpus_setup();
 	memset(seen, 0, sizeof(seen));
 	return 0;
 }
@@ -98,15 +52,7 @@ static int setup(void **state)
  * timer event (a slice included) armed and IRQs unmasked. */
 static int teardown(void **state)
 {
-	for (unsigned int i = 0; i < nr_cpus; i++) {
-		if (cpus[i].runq_mask || !list_empty(&cpus[i].timers) ||
-		    cpus[i].current != cpus[i].idle || fake_irqs_masked(i)) {
-			print_error("CPU %u left with runnable threads, armed timers, a "
-				    "thread other than idle current or IRQs masked\n", i);
-			return -1;
-		}
-	}
-	return arch_cpu_id() == 0 ? 0 : -1;
+	return cpus_teardown();
 }
 
 /* --- helpers ------------------------------------------------------------- */
@@ -123,24 +69,6 @@ static struct thread *create_on(const char *name, void (*fn)(void *), void *arg,
 static struct thread *create(const char *name, void (*fn)(void *), unsigned int prio)
 {
 	return create_on(name, fn, NULL, 0, prio);
-}
-
-/* Runs CPU `cpu`'s runnable threads from its idle thread (the test). */
-static void run_cpu(unsigned int cpu)
-{
-	fake_cpu_set(cpu);
-	thread_yield();
-	fake_cpu_set(0);
-}
-
-/* The timer interrupt of the current CPU, with the counter at `ticks`. */
-static void timer_irq_at(u64 ticks)
-{
-	unsigned long flags = arch_irq_save();
-
-	fake_counter_set(ticks);
-	timer_events_expire();
-	arch_irq_restore(flags);
 }
 
 /* The IPI_KICK handler on the current CPU. */

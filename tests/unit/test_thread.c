@@ -3,90 +3,35 @@
  * Host tests of core/thread.c: the per-CPU scheduler, blocking and waking,
  * wait queues and sleeping, on the fake arch's ucontext threads.
  *
- * The test itself plays each CPU's idle thread (sched_idle_init in setup):
- * a thread_yield from it runs that CPU's runnable threads until none is
- * left, as the idle loop would. Threads only record what they did (trace,
- * and a few variables); cmocka's asserts run on the test's own stack.
- * Timer interrupts are the test moving the fake counter and running the
- * expiry pass, as the timer driver's handler would.
+ * The test itself plays each CPU's idle thread (thread_fixture.h): threads
+ * record what they did in the trace and a few variables.
  */
-#include "unit.h"
-#include "ram_zone.h"
-#include "stubs.h"
-#include <stdlib.h>
-#include <kestrel/thread.h>
-#include <kestrel/percpu.h>
+#include "thread_fixture.h"
 #include <kestrel/page_alloc.h>
 #include <kestrel/heap.h>
-#include <kestrel/timer.h>
-#include <arch_irq.h>
 
-#define MiB		(1024UL * 1024)
-#define POOL_SIZE	(4 * MiB)	/* thread structs and stacks, never freed */
-#define NR_TEST_CPUS	2
 #define MS		1000000ULL	/* ns */
-#define TICKS_PER_MS	(FAKE_COUNTER_FREQ / 1000)
-
-
-/* What the threads did, in order: words separated by spaces. */
-static char trace[256];
-
-static void note(const char *word)
-{
-	size_t n = strlen(trace), len = strlen(word);
-
-	if (n + 1 + len + 1 > sizeof(trace)) {
-		fprintf(stderr, "trace overflow: %s\n", trace);
-		abort();
-	}
-	if (n)
-		trace[n++] = ' ';
-	memcpy(trace + n, word, len + 1);
-}
 
 static struct waitq wq;
 
 RAM_ZONE_GROUP_FIXTURES(POOL_SIZE)
 
-/* NR_TEST_CPUS online CPUs whose idle thread is the test, running as CPU 0
- * at time 0. */
+/* The fixture's CPUs, and an empty wait queue. */
 static int setup(void **state)
 {
-	fake_arch_reset();
-	stubs_reset();
-	memset(cpus, 0, sizeof(cpus));
-	nr_cpus = NR_TEST_CPUS;
-	for (unsigned int i = 0; i < nr_cpus; i++) {
-		struct cpu *c = &cpus[i];
-
-		c->id = i;
-		c->state = CPU_ONLINE;
-		sched_cpu_init(c);
-		spin_lock_init(&c->timer_lock);
-		list_init(&c->timers);
-		fake_cpu_set(i);
-		sched_idle_init();
-	}
-	fake_cpu_set(0);
-	time_init();
+	cpus_setup();
 	waitq_init(&wq);
-	trace[0] = '\0';
 	return 0;
 }
 
 /* Every test ends back in CPU 0's idle thread with nothing left to run, no
- * timer event armed (they live on thread stacks) and IRQs unmasked. */
+ * timer event armed (they live on thread stacks), IRQs unmasked and no
+ * waiter on the wait queue. */
 static int teardown(void **state)
 {
-	for (unsigned int i = 0; i < nr_cpus; i++) {
-		if (cpus[i].runq_mask || !list_empty(&cpus[i].timers) ||
-		    cpus[i].current != cpus[i].idle || fake_irqs_masked(i)) {
-			print_error("CPU %u left with runnable threads, armed timers, a "
-				    "thread other than idle current or IRQs masked\n", i);
-			return -1;
-		}
-	}
-	return arch_cpu_id() == 0 && list_empty(&wq.waiters) ? 0 : -1;
+	if (cpus_teardown())
+		return -1;
+	return list_empty(&wq.waiters) ? 0 : -1;
 }
 
 /* --- helpers ------------------------------------------------------------- */
@@ -108,24 +53,6 @@ static unsigned int list_count(const struct list_head *h)
 	for (const struct list_head *pos = h->next; pos != h; pos = pos->next)
 		n++;
 	return n;
-}
-
-/* Runs CPU `cpu`'s runnable threads from its idle thread (the test). */
-static void run_cpu(unsigned int cpu)
-{
-	fake_cpu_set(cpu);
-	thread_yield();
-	fake_cpu_set(0);
-}
-
-/* The timer interrupt of the current CPU, with the counter at `ticks`. */
-static void timer_irq_at(u64 ticks)
-{
-	unsigned long flags = arch_irq_save();
-
-	fake_counter_set(ticks);
-	timer_events_expire();
-	arch_irq_restore(flags);
 }
 
 static struct thread *create(const char *name, void (*fn)(void *), void *arg)

@@ -6,34 +6,21 @@
  * its listener, host input into the posted receive buffers (none posted:
  * nothing taken), the per-notification bounds, emergency writes, lifecycle.
  */
-#include "virtio_fixture.h"
-#include "ram_zone.h"
-#include "guest_mmio.h"
-#include <kestrel/heap.h>
+#include "virtio_dev_fixture.h"
 #include <kestrel/vserial.h>
 #include "../../emulators/virtio/virtio_console.h"
 
-#define POOL_SIZE	(4UL * 1024 * 1024)
-#define BASE		0x0a000000ULL
 #define QSIZE		64
 #define RXRING		RAM_BASE
 #define TXRING		(RAM_BASE + 2 * CHUNK)
 #define RXBUF		(RAM_BASE + 4 * CHUNK)
 #define TXBUF		(RAM_BASE + 8 * CHUNK)
 
-#define ACK		VIRTIO_STATUS_ACKNOWLEDGE
-#define DRV		VIRTIO_STATUS_DRIVER
-#define DRV_OK		VIRTIO_STATUS_DRIVER_OK
-#define FEAT_OK		VIRTIO_STATUS_FEATURES_OK
-#define F_V1		VIRTIO_FEATURE(VIRTIO_F_VERSION_1)
-
 RAM_ZONE_GROUP_FIXTURES(POOL_SIZE)
 
-static struct devemu_map map;
 static struct virtio_dev *dev;
 static struct vserial *port;
 static struct ring rx, tx;
-static struct heap_stats heap_base;
 static bool line;
 
 /* What a bound listener heard. */
@@ -58,11 +45,8 @@ static int setup(void **state)
 	struct virtio_mmio_config cfg = { .guest = "g0", .device = "hvc0", .base = BASE,
 		.size = VIRTIO_MMIO_SIZE, .mem = fake_mem, .set_irq = set_irq };
 
-	if (fake_ram_setup())
+	if (vdev_setup())
 		return -1;
-	fake_console_reset();
-	heap_get_stats(&heap_base);
-	devemu_map_init(&map);
 	line = false;
 	nheard = 0;
 	dev = virtio_console_create(&cfg, &map, NULL, 0);
@@ -80,36 +64,10 @@ static int teardown(void **state)
 		print_error("the port outlived its device\n");
 		return -1;
 	}
-	if (map.count) {
-		print_error("%u regions left in the map\n", map.count);
-		return -1;
-	}
-	devemu_map_destroy(&map);
-	fake_ram_teardown();
-	return heap_leak_check(&heap_base);
+	return vdev_teardown();
 }
 
 /* ---- the driver's side --------------------------------------------------- */
-
-static u32 rd(u32 off)
-{
-	return (u32)mmio_read(&map, BASE + off, 4);
-}
-
-static void wr(u32 off, u32 val)
-{
-	mmio_write(&map, BASE + off, 4, val);
-}
-
-static u64 features(void)
-{
-	u64 f;
-
-	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
-	f = rd(VIRTIO_MMIO_DEVICE_FEATURES);
-	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
-	return f | (u64)rd(VIRTIO_MMIO_DEVICE_FEATURES) << 32;
-}
 
 static void setup_queue(struct ring *r, u32 q, gpa_t base)
 {

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Fake guest RAM and a driver's side of split rings, shared by the virtio
- * tests (test_virtqueue.c, test_virtio_mmio.c). The RAM is NR_CHUNKS
- * separately allocated 4 KiB host pieces, mapped one piece at a time and in
- * reverse host order: a buffer crossing a piece boundary must become
- * several iovecs, and any access past a piece lands in an ASan redzone.
+ * tests (test_virtqueue_*.c through virtqueue_fixture.h, the device tests
+ * through virtio_dev_fixture.h). The RAM is NR_CHUNKS separately allocated
+ * 4 KiB host pieces, mapped one piece at a time and in reverse host order:
+ * a buffer crossing a piece boundary must become several iovecs, and any
+ * access past a piece lands in an ASan redzone.
  */
 #ifndef KESTREL_TEST_VIRTIO_FIXTURE_H
 #define KESTREL_TEST_VIRTIO_FIXTURE_H

@@ -11,9 +11,10 @@
 
 #include <kestrel/compiler.h>
 #include <kestrel/types.h>
+#include <kestrel/guest_config.h>
+#include <kestrel/log.h>
 
 struct guest;
-struct guest_device_config;
 
 /* Cells of a 3-cell GIC interrupt specifier (type, number, flags), as the
  * guest's interrupt controller binding defines them. */
@@ -59,6 +60,22 @@ struct emulator {
 
 #define EMULATOR(sym) \
 	static const struct emulator sym __section("kestrel_emulators") __used __aligned(8)
+
+/*
+ * For an emulator's set_irq callback, given err from its
+ * guest_irq_set_level(g, dev->irq, level): a failure is logged once per
+ * device ("<guest>/<device>: cannot drive SPI <n>", with the emulator's
+ * LOG_PREFIX), *reported remembering it; a device's set_irq calls never
+ * overlap. Any context, no sleep.
+ */
+static inline void emulator_irq_result(int err, const char *guest,
+				       const struct guest_device_config *dev, bool *reported)
+{
+	if (!err || *reported)
+		return;
+	*reported = true;
+	log_err("%s/%s: cannot drive SPI %u", guest, dev->name, dev->irq);
+}
 
 /* The emulator listing `compatible`, or NULL. Any context. */
 const struct emulator *emulator_find(const char *compatible);
