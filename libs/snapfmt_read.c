@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Snapshot format codec: the whole-file validator, checks 1-15, 21 and 22 of
- * "Reading and validation", against the format 1.0 section and tag tables.
+ * Snapshot format codec: the whole-file validator, checks 1-15 of "Reading
+ * and validation" here and 21-22 in snapfmt_read_ram.c, against the format
+ * 1.0 section and tag tables.
  * The file is hostile input: every offset and length is checked in 64-bit
  * arithmetic before it is used, and nothing outside file[0..len) is read.
  */
@@ -10,26 +11,13 @@
 #include <printf.h>
 #include <stdarg.h>
 #include <string.h>
+#include "snapfmt_priv.h"
 
 /* --- the validator's state and messages ---------------------------------------- */
 
-struct vctx {
-	const uint8_t *p;
-	size_t len;
-	const struct snap_validate_opts *o;
-	struct snap_info *info;
-	char *msg;
-	size_t msg_size;
-	struct snap_header h;
-	const uint8_t *toc;
-	uint32_t n;		/* entries */
-};
-
 static const struct snap_validate_opts no_opts;
 
-/* Writes "snapshot <name>: " and the message; returns -err. */
-__attribute__((format(printf, 3, 4)))
-static int fail(struct vctx *c, int err, const char *fmt, ...)
+int snapv_fail(struct vctx *c, int err, const char *fmt, ...)
 {
 	size_t at = 0;
 	va_list ap;
@@ -50,8 +38,7 @@ static int fail(struct vctx *c, int err, const char *fmt, ...)
 	return -err;
 }
 
-__attribute__((format(printf, 2, 3)))
-static void notice(struct vctx *c, const char *fmt, ...)
+void snapv_notice(struct vctx *c, const char *fmt, ...)
 {
 	char buf[192];
 	size_t at = 0;
@@ -71,23 +58,17 @@ static void notice(struct vctx *c, const char *fmt, ...)
 	c->o->notice(c->o->ctx, buf);
 }
 
-static const uint8_t *entry_at(const struct vctx *c, uint32_t i)
+const uint8_t *snapv_entry_at(const struct vctx *c, uint32_t i)
 {
 	return c->toc + (size_t)i * c->h.toc_entry_size;
 }
 
-static void entry(const struct vctx *c, uint32_t i, struct snap_toc_entry *e)
+void snapv_entry(const struct vctx *c, uint32_t i, struct snap_toc_entry *e)
 {
-	snap_toc_entry_decode(entry_at(c, i), e);
+	snap_toc_entry_decode(snapv_entry_at(c, i), e);
 }
 
-/* "/devices/uart0 (pl011 v1)"; without the version: "/devices/uart0 (pl011)".
- * Only for entries whose name passed check 10. */
-struct label {
-	char s[SNAP_NAME_SIZE + 40];
-};
-
-static const char *label(const struct snap_toc_entry *e, bool version, struct label *l)
+const char *snapv_label(const struct snap_toc_entry *e, bool version, struct label *l)
 {
 	const char *tn = snap_section_type_name(e->type);
 
@@ -104,11 +85,6 @@ static const char *label(const struct snap_toc_entry *e, bool version, struct la
 
 /* --- the container: checks 1 to 9 ---------------------------------------------- */
 
-static bool power_of_two(uint64_t v)
-{
-	return v && !(v & (v - 1));
-}
-
 static int check_header(struct vctx *c)
 {
 	const uint8_t *p = c->p;
@@ -116,43 +92,43 @@ static int check_header(struct vctx *c)
 	uint32_t crc, refused;
 
 	if (c->len < SNAP_HEADER_SIZE)					/* 1 */
-		return fail(c, SNAP_ERR_TRUNCATED,
+		return snapv_fail(c, SNAP_ERR_TRUNCATED,
 			    "truncated: the snapshot has %zu bytes, less than a header", c->len);
 	if (snap_header_decode(p, c->len, h))				/* 2 */
-		return fail(c, SNAP_ERR_MAGIC,
+		return snapv_fail(c, SNAP_ERR_MAGIC,
 			    "not a Kestrel snapshot (magic %02x %02x %02x %02x %02x %02x %02x %02x)",
 			    p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
 	if (c->info)
 		c->info->header = *h;
 	if (h->header_size < SNAP_HEADER_SIZE || h->header_size > SNAP_HEADER_SIZE_MAX ||
 	    h->header_size % 8)						/* 3 */
-		return fail(c, SNAP_ERR_HEADER_SIZE,
+		return snapv_fail(c, SNAP_ERR_HEADER_SIZE,
 			    "header_size %u is not a multiple of 8 from 256 to 4096: the header is damaged",
 			    h->header_size);
 	if (h->header_size > c->len)
-		return fail(c, SNAP_ERR_TRUNCATED,
+		return snapv_fail(c, SNAP_ERR_TRUNCATED,
 			    "truncated: the header is %u bytes, the snapshot has %zu",
 			    h->header_size, c->len);
 	crc = snap_header_crc(p, h->header_size);			/* 4 */
 	if (crc != h->header_crc)
-		return fail(c, SNAP_ERR_HEADER_CRC,
+		return snapv_fail(c, SNAP_ERR_HEADER_CRC,
 			    "header CRC32C mismatch (stored 0x%08x, computed 0x%08x): the header is damaged",
 			    h->header_crc, crc);
 	if (h->format_major != SNAP_FORMAT_MAJOR)			/* 5 */
-		return fail(c, SNAP_ERR_FORMAT, "format %u.%u is %s than this build reads (%u.x)",
+		return snapv_fail(c, SNAP_ERR_FORMAT, "format %u.%u is %s than this build reads (%u.x)",
 			    h->format_major, h->format_minor,
 			    h->format_major > SNAP_FORMAT_MAJOR ? "newer" : "older",
 			    SNAP_FORMAT_MAJOR);
 	refused = h->flags & SNAP_HDR_REFUSED;				/* 6 */
 	if (h->flags & SNAP_HDR_STREAM)
-		return fail(c, SNAP_ERR_STREAM,
+		return snapv_fail(c, SNAP_ERR_STREAM,
 			    "a migration stream (STREAM flag set), not a snapshot file");
 	if (refused)
-		return fail(c, SNAP_ERR_FLAGS,
+		return snapv_fail(c, SNAP_ERR_FLAGS,
 			    "header flags 0x%08x: bits 0x%04x are unknown to this build and change how the snapshot is read",
 			    h->flags, refused);
 	if (!(h->flags & SNAP_HDR_COMPLETE))
-		return fail(c, SNAP_ERR_INCOMPLETE,
+		return snapv_fail(c, SNAP_ERR_INCOMPLETE,
 			    "incomplete: its writer did not finish (COMPLETE flag clear); it is never restored");
 	return 0;
 }
@@ -166,23 +142,23 @@ static int check_arch(struct vctx *c)
 		const char *want = snap_arch_name(c->o->arch);
 
 		if (have)
-			return fail(c, SNAP_ERR_ARCH,
+			return snapv_fail(c, SNAP_ERR_ARCH,
 				    "the snapshot is of a%s %s guest; this hypervisor is %s",
 				    have[0] == 'a' || have[0] == 'x' ? "n" : "", have,
 				    want ? want : "?");
-		return fail(c, SNAP_ERR_ARCH,
+		return snapv_fail(c, SNAP_ERR_ARCH,
 			    "the snapshot is of an arch %u guest; this hypervisor is %s", h->arch,
 			    want ? want : "?");
 	}
 	if (!have)
-		return fail(c, SNAP_ERR_ARCH, "arch %u is not one the format defines", h->arch);
+		return snapv_fail(c, SNAP_ERR_ARCH, "arch %u is not one the format defines", h->arch);
 	if (c->o->page_size && h->page_size != c->o->page_size)
-		return fail(c, SNAP_ERR_PAGE_SIZE,
+		return snapv_fail(c, SNAP_ERR_PAGE_SIZE,
 			    "the snapshot has %u-byte pages; this build uses %u", h->page_size,
 			    c->o->page_size);
 	/* Any reader needs a page size it can compute the RAM layout with. */
-	if (!power_of_two(h->page_size) || h->page_size < 4096 || h->page_size > 0x40000000)
-		return fail(c, SNAP_ERR_PAGE_SIZE,
+	if (!snapv_power_of_two(h->page_size) || h->page_size < 4096 || h->page_size > 0x40000000)
+		return snapv_fail(c, SNAP_ERR_PAGE_SIZE,
 			    "page_size %u is not a power of two from 4096 to 1 GiB", h->page_size);
 	return 0;
 }
@@ -193,25 +169,25 @@ static int check_toc(struct vctx *c)
 	uint32_t crc;
 
 	if (h->file_length > c->len)					/* 8 */
-		return fail(c, SNAP_ERR_TRUNCATED,
+		return snapv_fail(c, SNAP_ERR_TRUNCATED,
 			    "truncated: the header says 0x%llx bytes, the snapshot has 0x%zx",
 			    (unsigned long long)h->file_length, c->len);
 	if (h->toc_entry_size < SNAP_TOC_ENTRY_SIZE || h->toc_entry_size % 8)
-		return fail(c, SNAP_ERR_TOC,
+		return snapv_fail(c, SNAP_ERR_TOC,
 			    "toc_entry_size %u is not a multiple of 8 of at least 128",
 			    h->toc_entry_size);
 	if (h->toc_count < 1 || h->toc_count > SNAP_TOC_COUNT_MAX)
-		return fail(c, SNAP_ERR_TOC, "toc_count %u is not 1 to 4096", h->toc_count);
+		return snapv_fail(c, SNAP_ERR_TOC, "toc_count %u is not 1 to 4096", h->toc_count);
 	if (h->toc_length != (uint64_t)h->toc_count * h->toc_entry_size)
-		return fail(c, SNAP_ERR_TOC,
+		return snapv_fail(c, SNAP_ERR_TOC,
 			    "toc_length 0x%llx is not toc_count %u x toc_entry_size %u",
 			    (unsigned long long)h->toc_length, h->toc_count, h->toc_entry_size);
 	if (h->toc_offset % 8 || h->toc_offset < SNAP_SECTIONS_START)
-		return fail(c, SNAP_ERR_TOC,
+		return snapv_fail(c, SNAP_ERR_TOC,
 			    "toc_offset 0x%llx is not a multiple of 8 at or after 0x1000",
 			    (unsigned long long)h->toc_offset);
 	if (h->toc_offset > h->file_length || h->toc_length > h->file_length - h->toc_offset)
-		return fail(c, SNAP_ERR_TOC,
+		return snapv_fail(c, SNAP_ERR_TOC,
 			    "the table of contents (0x%llx bytes at 0x%llx) ends past file_length 0x%llx",
 			    (unsigned long long)h->toc_length, (unsigned long long)h->toc_offset,
 			    (unsigned long long)h->file_length);
@@ -219,18 +195,13 @@ static int check_toc(struct vctx *c)
 	c->n = h->toc_count;
 	crc = crc32c(0, c->toc, h->toc_length);				/* 9 */
 	if (crc != h->toc_crc)
-		return fail(c, SNAP_ERR_TOC_CRC,
+		return snapv_fail(c, SNAP_ERR_TOC_CRC,
 			    "table of contents CRC32C mismatch (stored 0x%08x, computed 0x%08x): the table is damaged",
 			    h->toc_crc, crc);
 	return 0;
 }
 
 /* --- the table entries: checks 10 to 13 ----------------------------------------- */
-
-static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
-{
-	return alen && blen && a < b + blen && b < a + alen;
-}
 
 static int check_entries(struct vctx *c)
 {
@@ -239,65 +210,62 @@ static int check_entries(struct vctx *c)
 	struct label l, l2;
 
 	for (uint32_t i = 0; i < c->n; i++) {				/* 10 */
-		entry(c, i, &e);
+		snapv_entry(c, i, &e);
 		if (!snap_name_valid(e.name, sizeof(e.name)))
-			return fail(c, SNAP_ERR_ENTRY,
+			return snapv_fail(c, SNAP_ERR_ENTRY,
 				    "table entry %u: the name is not a valid device-tree path", i);
 		if (e.offset % 8 || e.offset < SNAP_SECTIONS_START)
-			return fail(c, SNAP_ERR_ENTRY,
+			return snapv_fail(c, SNAP_ERR_ENTRY,
 				    "section %s: offset 0x%llx is not a multiple of 8 at or after 0x1000",
-				    label(&e, true, &l), (unsigned long long)e.offset);
+				    snapv_label(&e, true, &l), (unsigned long long)e.offset);
 		if (e.length % 8)
-			return fail(c, SNAP_ERR_ENTRY,
+			return snapv_fail(c, SNAP_ERR_ENTRY,
 				    "section %s: length 0x%llx is not a multiple of 8",
-				    label(&e, true, &l), (unsigned long long)e.length);
+				    snapv_label(&e, true, &l), (unsigned long long)e.length);
 		if (e.offset > h->file_length || e.length > h->file_length - e.offset)
-			return fail(c, SNAP_ERR_ENTRY,
+			return snapv_fail(c, SNAP_ERR_ENTRY,
 				    "section %s: 0x%llx bytes at 0x%llx end past file_length 0x%llx",
-				    label(&e, true, &l), (unsigned long long)e.length,
+				    snapv_label(&e, true, &l), (unsigned long long)e.length,
 				    (unsigned long long)e.offset,
 				    (unsigned long long)h->file_length);
-		if (ranges_overlap(e.offset, e.length, h->toc_offset, h->toc_length))
-			return fail(c, SNAP_ERR_OVERLAP,
+		if (snapv_ranges_overlap(e.offset, e.length, h->toc_offset, h->toc_length))
+			return snapv_fail(c, SNAP_ERR_OVERLAP,
 				    "section %s overlaps the table of contents",
-				    label(&e, true, &l));
+				    snapv_label(&e, true, &l));
 	}
 	/*
 	 * Pairs: overlap (10) and same type and name (11). A pair that is both,
 	 * such as an entry written twice, is reported as appearing twice.
 	 */
 	for (uint32_t i = 0; i < c->n; i++) {
-		const uint8_t *a = entry_at(c, i);
+		const uint8_t *a = snapv_entry_at(c, i);
 		uint64_t aoff = snap_le64(a + 0x08), alen = snap_le64(a + 0x10);
 
 		for (uint32_t j = i + 1; j < c->n; j++) {
-			const uint8_t *b = entry_at(c, j);
+			const uint8_t *b = snapv_entry_at(c, j);
 			bool dup = snap_le16(a) == snap_le16(b) &&
 				   !strncmp((const char *)a + 0x20, (const char *)b + 0x20,
 					    SNAP_NAME_SIZE);
 			struct snap_toc_entry f;
 
-			if (!dup && !ranges_overlap(aoff, alen, snap_le64(b + 0x08),
+			if (!dup && !snapv_ranges_overlap(aoff, alen, snap_le64(b + 0x08),
 						    snap_le64(b + 0x10)))
 				continue;
-			entry(c, i, &e);
-			entry(c, j, &f);
+			snapv_entry(c, i, &e);
+			snapv_entry(c, j, &f);
 			if (dup)
-				return fail(c, SNAP_ERR_DUPLICATE,
+				return snapv_fail(c, SNAP_ERR_DUPLICATE,
 					    "section %s appears twice in the table of contents (entries %u and %u)",
-					    label(&e, false, &l), i, j);
-			return fail(c, SNAP_ERR_OVERLAP,
+					    snapv_label(&e, false, &l), i, j);
+			return snapv_fail(c, SNAP_ERR_OVERLAP,
 				    "sections %s and %s overlap (entries %u and %u)",
-				    label(&e, true, &l), label(&f, true, &l2), i, j);
+				    snapv_label(&e, true, &l), snapv_label(&f, true, &l2), i, j);
 		}
 	}
 	return 0;
 }
 
-/* What a reader does with a section: read it, skip it, or refuse (check 12). */
-enum { SEC_READ, SEC_SKIP, SEC_REFUSE };
-
-static int classify(const struct vctx *c, const struct snap_toc_entry *e,
+int snapv_classify(const struct vctx *c, const struct snap_toc_entry *e,
 		    const struct snap_type_spec **tsp)
 {
 	const struct snap_type_spec *ts = snap_type_spec(e->type);
@@ -319,10 +287,10 @@ static int check_types(struct vctx *c)
 	for (uint32_t i = 0; i < c->n; i++) {				/* 12 */
 		int what;
 
-		entry(c, i, &e);
-		what = classify(c, &e, &ts);
+		snapv_entry(c, i, &e);
+		what = snapv_classify(c, &e, &ts);
 		if (what == SEC_SKIP) {
-			notice(c, "skipping optional section %s (type 0x%04x v%u)", e.name, e.type,
+			snapv_notice(c, "skipping optional section %s (type 0x%04x v%u)", e.name, e.type,
 			       e.version);
 			if (c->info)
 				c->info->skipped++;
@@ -331,27 +299,27 @@ static int check_types(struct vctx *c)
 		if (what == SEC_READ)
 			continue;
 		if (!ts)
-			return fail(c, SNAP_ERR_UNKNOWN_SECTION,
+			return snapv_fail(c, SNAP_ERR_UNKNOWN_SECTION,
 				    "section %s: type 0x%04x v%u is mandatory and unknown to this build%s%s%s",
 				    e.name, e.type, e.version, c->o->build ? " (" : "",
 				    c->o->build ? c->o->build : "", c->o->build ? ")" : "");
 		if (ts->stream_only)
-			return fail(c, SNAP_ERR_SECTION_SET,
+			return snapv_fail(c, SNAP_ERR_SECTION_SET,
 				    "section %s is a migration stream record, not part of a snapshot file",
-				    label(&e, true, &l));
+				    snapv_label(&e, true, &l));
 		if (ts->arch && ts->arch != c->h.arch)
-			return fail(c, SNAP_ERR_SECTION_SET,
+			return snapv_fail(c, SNAP_ERR_SECTION_SET,
 				    "section %s holds %s state, but the snapshot is of a%s %s guest",
-				    label(&e, true, &l), snap_arch_name(ts->arch),
+				    snapv_label(&e, true, &l), snap_arch_name(ts->arch),
 				    c->h.arch == SNAP_ARCH_RISCV64 ? "" : "n",
 				    snap_arch_name(c->h.arch));
 		if (ts->vmin == ts->vmax)
-			return fail(c, SNAP_ERR_SECTION_VERSION,
+			return snapv_fail(c, SNAP_ERR_SECTION_VERSION,
 				    "section %s is version %u; this build reads version %u",
-				    label(&e, false, &l), e.version, ts->vmin);
-		return fail(c, SNAP_ERR_SECTION_VERSION,
+				    snapv_label(&e, false, &l), e.version, ts->vmin);
+		return snapv_fail(c, SNAP_ERR_SECTION_VERSION,
 			    "section %s is version %u; this build reads versions %u to %u",
-			    label(&e, false, &l), e.version, ts->vmin, ts->vmax);
+			    snapv_label(&e, false, &l), e.version, ts->vmin, ts->vmax);
 	}
 	return 0;
 }
@@ -393,12 +361,12 @@ static int check_set(struct vctx *c)
 	struct label l;
 
 	for (uint32_t i = 0; i < c->n; i++) {				/* 13 */
-		entry(c, i, &e);
-		if (classify(c, &e, &ts) != SEC_READ)
+		snapv_entry(c, i, &e);
+		if (snapv_classify(c, &e, &ts) != SEC_READ)
 			continue;
 		if (!name_fits(ts, e.name))
-			return fail(c, SNAP_ERR_SECTION_SET,
-				    "section %s: a %s section is named %s", label(&e, true, &l),
+			return snapv_fail(c, SNAP_ERR_SECTION_SET,
+				    "section %s: a %s section is named %s", snapv_label(&e, true, &l),
 				    snap_section_type_name(e.type), naming_text[ts->naming]);
 		config |= e.type == SNAP_SEC_CONFIG;
 		machine |= e.type == SNAP_SEC_MACHINE;
@@ -406,13 +374,13 @@ static int check_set(struct vctx *c)
 		vgic |= e.type == SNAP_SEC_ARM64_VGICV3;
 	}
 	if (!config)
-		return fail(c, SNAP_ERR_SECTION_SET, "no config section /: the snapshot is damaged");
+		return snapv_fail(c, SNAP_ERR_SECTION_SET, "no config section /: the snapshot is damaged");
 	if (!machine)
-		return fail(c, SNAP_ERR_SECTION_SET, "no machine section /: the snapshot is damaged");
+		return snapv_fail(c, SNAP_ERR_SECTION_SET, "no machine section /: the snapshot is damaged");
 	if (!ram)
-		return fail(c, SNAP_ERR_SECTION_SET, "no ram section: the snapshot is damaged");
+		return snapv_fail(c, SNAP_ERR_SECTION_SET, "no ram section: the snapshot is damaged");
 	if (c->h.arch == SNAP_ARCH_ARM64 && !vgic)
-		return fail(c, SNAP_ERR_SECTION_SET,
+		return snapv_fail(c, SNAP_ERR_SECTION_SET,
 			    "no arm64-vgicv3 section /intc@8000000: the snapshot is damaged");
 	return 0;
 }
@@ -428,14 +396,14 @@ static int check_crcs(struct vctx *c)
 	for (uint32_t i = 0; i < c->n; i++) {				/* 14 */
 		uint32_t crc;
 
-		entry(c, i, &e);
-		if (classify(c, &e, &ts) != SEC_READ)
+		snapv_entry(c, i, &e);
+		if (snapv_classify(c, &e, &ts) != SEC_READ)
 			continue;
 		crc = crc32c(0, c->p + e.offset, e.length);
 		if (crc != e.crc)
-			return fail(c, SNAP_ERR_SECTION_CRC,
+			return snapv_fail(c, SNAP_ERR_SECTION_CRC,
 				    "section %s: CRC32C mismatch (stored 0x%08x, computed 0x%08x)",
-				    label(&e, true, &l), e.crc, crc);
+				    snapv_label(&e, true, &l), e.crc, crc);
 	}
 	return 0;
 }
@@ -520,34 +488,34 @@ static int field_error(struct vctx *c, const struct snap_toc_entry *e,
 	uint16_t tag = left >= 2 ? snap_le16(h) : 0;
 	struct label l;
 
-	label(e, true, &l);
+	snapv_label(e, true, &l);
 	switch (-err) {
 	case SNAP_ERR_FIELD_BOUNDS:
-		return fail(c, SNAP_ERR_FIELD_BOUNDS,
+		return snapv_fail(c, SNAP_ERR_FIELD_BOUNDS,
 			    "section %s: the field at offset 0x%zx runs past the section's end",
 			    l.s, r->pos);
 	case SNAP_ERR_FIELD_TAG:
-		return fail(c, SNAP_ERR_FIELD_TAG,
+		return snapv_fail(c, SNAP_ERR_FIELD_TAG,
 			    "section %s: the field at offset 0x%zx has the reserved tag 0", l.s,
 			    r->pos);
 	case SNAP_ERR_FIELD_ORDER:
-		return fail(c, SNAP_ERR_FIELD_ORDER,
+		return snapv_fail(c, SNAP_ERR_FIELD_ORDER,
 			    "section %s: tag 0x%04x at offset 0x%zx follows tag 0x%04x: tags must strictly increase",
 			    l.s, tag, r->pos, r->last_tag);
 	case SNAP_ERR_FIELD_VTYPE:
-		return fail(c, SNAP_ERR_FIELD_VTYPE,
+		return snapv_fail(c, SNAP_ERR_FIELD_VTYPE,
 			    "section %s: tag 0x%04x: vtype %u is not one of 1 to 4", l.s, tag, h[2]);
 	case SNAP_ERR_FIELD_LENGTH:
 		if (h[2] == SNAP_VT_ARRAY && snap_le32(h + 4) >= 8)
-			return fail(c, SNAP_ERR_FIELD_LENGTH,
+			return snapv_fail(c, SNAP_ERR_FIELD_LENGTH,
 				    "section %s: tag 0x%04x: array of length %u with elem_size %u and count %u",
 				    l.s, tag, snap_le32(h + 4), snap_le32(h + 8),
 				    snap_le32(h + 12));
-		return fail(c, SNAP_ERR_FIELD_LENGTH,
+		return snapv_fail(c, SNAP_ERR_FIELD_LENGTH,
 			    "section %s: tag 0x%04x: %s of length %u", l.s, tag,
 			    vtype_names[h[2]], snap_le32(h + 4));
 	default:
-		return fail(c, -err, "section %s: tag 0x%04x: padding is not zero", l.s, tag);
+		return snapv_fail(c, -err, "section %s: tag 0x%04x: padding is not zero", l.s, tag);
 	}
 }
 
@@ -573,9 +541,9 @@ static int check_fields(struct vctx *c, const struct snap_toc_entry *e,
 		sp = snap_tag_spec(ts, f.tag, &idx);
 		if (!sp) {
 			if (f.flags & SNAP_FIELD_MANDATORY)
-				return fail(c, SNAP_ERR_FIELD_UNKNOWN,
+				return snapv_fail(c, SNAP_ERR_FIELD_UNKNOWN,
 					    "section %s: tag 0x%04x is mandatory and unknown to this build",
-					    label(e, true, &l), f.tag);
+					    snapv_label(e, true, &l), f.tag);
 			continue;
 		}
 		counted = expected_count(ts, sp, &s, &count);
@@ -585,9 +553,9 @@ static int check_fields(struct vctx *c, const struct snap_toc_entry *e,
 		    (counted && f.vtype == SNAP_VT_BYTES && f.length != count)) {
 			describe(&f, got, sizeof(got));
 			expected(sp, counted, count, want, sizeof(want));
-			return fail(c, SNAP_ERR_FIELD_TYPE,
+			return snapv_fail(c, SNAP_ERR_FIELD_TYPE,
 				    "section %s: tag 0x%04x (%s): %s, expected %s",
-				    label(e, true, &l), f.tag, sp->name, got, want);
+				    snapv_label(e, true, &l), f.tag, sp->name, got, want);
 		}
 		s.mask |= 1ull << idx;
 		if (f.vtype == SNAP_VT_U32)
@@ -606,8 +574,8 @@ static int check_fields(struct vctx *c, const struct snap_toc_entry *e,
 				(sp->req == SNAP_REQ_M_IF_ON_PENDING && power == 2);
 
 		if (required && !(s.mask >> i & 1))
-			return fail(c, SNAP_ERR_FIELD_MISSING, "section %s: tag 0x%04x (%s) missing",
-				    label(e, true, &l), sp->tag, sp->name);
+			return snapv_fail(c, SNAP_ERR_FIELD_MISSING, "section %s: tag 0x%04x (%s) missing",
+				    snapv_label(e, true, &l), sp->tag, sp->name);
 	}
 	return 0;
 }
@@ -619,241 +587,12 @@ static int check_sections(struct vctx *c)
 	int ret;
 
 	for (uint32_t i = 0; i < c->n; i++) {				/* 15 */
-		entry(c, i, &e);
-		if (classify(c, &e, &ts) != SEC_READ)
+		snapv_entry(c, i, &e);
+		if (snapv_classify(c, &e, &ts) != SEC_READ)
 			continue;
 		ret = check_fields(c, &e, ts);
 		if (ret)
 			return ret;
-	}
-	return 0;
-}
-
-/* --- the RAM: checks 21 and 22 --------------------------------------------------- */
-
-struct ram {
-	struct snap_toc_entry e;
-	uint64_t base, size, data_offset;
-	uint32_t page_size, chunk_size;
-	struct snap_field present, chunk_crc;
-	bool has_count;
-	uint64_t count;
-};
-
-/* Reads a ram section whose fields passed check 15. */
-static void ram_fields(const struct vctx *c, uint32_t i, struct ram *m)
-{
-	struct snap_tlv_reader r;
-	struct snap_field f;
-
-	memset(m, 0, sizeof(*m));
-	entry(c, i, &m->e);
-	snap_tlv_reader_init(&r, c->p + m->e.offset, m->e.length);
-	while (snap_tlv_next(&r, &f) > 0) {
-		switch (f.tag) {
-		case SNAP_RAM_BASE:		m->base = snap_field_u64(&f); break;
-		case SNAP_RAM_SIZE:		m->size = snap_field_u64(&f); break;
-		case SNAP_RAM_PAGE_SIZE:	m->page_size = snap_field_u32(&f); break;
-		case SNAP_RAM_CHUNK_SIZE:	m->chunk_size = snap_field_u32(&f); break;
-		case SNAP_RAM_DATA_OFFSET:	m->data_offset = snap_field_u64(&f); break;
-		case SNAP_RAM_PRESENT:		m->present = f; break;
-		case SNAP_RAM_CHUNK_CRC:	m->chunk_crc = f; break;
-		case SNAP_RAM_PRESENT_COUNT:
-			m->has_count = true;
-			m->count = snap_field_u64(&f);
-			break;
-		}
-	}
-}
-
-/* The end of the last section or of the table: where RAM data may start. */
-static uint64_t metadata_end(const struct vctx *c)
-{
-	uint64_t end = c->h.toc_offset + c->h.toc_length;
-
-	for (uint32_t i = 0; i < c->n; i++) {
-		const uint8_t *b = entry_at(c, i);
-		uint64_t e = snap_le64(b + 0x08) + snap_le64(b + 0x10);	/* checked by 10 */
-
-		if (e > end)
-			end = e;
-	}
-	return end;
-}
-
-static int check_ram(struct vctx *c, const struct ram *m, uint64_t meta_end)
-{
-	const struct snap_header *h = &c->h;
-	uint64_t unit = 0, pages, bytes, chunks, bits;
-	struct label l;
-
-	label(&m->e, true, &l);
-	snap_name_unit(m->e.name, &unit);				/* 21 */
-	if (m->page_size != h->page_size)
-		return fail(c, SNAP_ERR_RAM, "section %s: page-size %u, the header says %u", l.s,
-			    m->page_size, h->page_size);
-	if (m->base % m->page_size || m->base != unit)
-		return fail(c, SNAP_ERR_RAM,
-			    "section %s: base 0x%llx is not a page-aligned address equal to the name's",
-			    l.s, (unsigned long long)m->base);
-	if (!power_of_two(m->chunk_size) || m->chunk_size % m->page_size)
-		return fail(c, SNAP_ERR_RAM,
-			    "section %s: chunk-size 0x%x is not a power of two multiple of the page size",
-			    l.s, m->chunk_size);
-	if (!m->size || m->size % m->chunk_size || m->base + m->size < m->base)
-		return fail(c, SNAP_ERR_RAM,
-			    "section %s: size 0x%llx is not a non-zero multiple of chunk-size 0x%x within the address space",
-			    l.s, (unsigned long long)m->size, m->chunk_size);
-	if (m->data_offset % m->chunk_size)
-		return fail(c, SNAP_ERR_RAM,
-			    "section %s: data-offset 0x%llx is not a multiple of chunk-size 0x%x",
-			    l.s, (unsigned long long)m->data_offset, m->chunk_size);
-	if (m->data_offset < meta_end)
-		return fail(c, SNAP_ERR_RAM,
-			    "section %s: data-offset 0x%llx lies before the end of the sections and the table (0x%llx)",
-			    l.s, (unsigned long long)m->data_offset, (unsigned long long)meta_end);
-	if (m->data_offset > h->file_length || m->size > h->file_length - m->data_offset)
-		return fail(c, SNAP_ERR_RAM,
-			    "section %s: the RAM data (0x%llx bytes at 0x%llx) ends past file_length 0x%llx",
-			    l.s, (unsigned long long)m->size, (unsigned long long)m->data_offset,
-			    (unsigned long long)h->file_length);
-	pages = m->size / m->page_size;
-	bytes = snap_ram_bitmap_size(m->size, m->page_size);
-	if (m->present.length != bytes)
-		return fail(c, SNAP_ERR_RAM, "section %s: present has %u bytes, expected %llu",
-			    l.s, m->present.length, (unsigned long long)bytes);
-	if (pages % 8 && m->present.value[bytes - 1] >> (pages % 8))
-		return fail(c, SNAP_ERR_RAM, "section %s: present has bits past the last page",
-			    l.s);
-	chunks = m->size / m->chunk_size;
-	if (m->chunk_crc.count != chunks)
-		return fail(c, SNAP_ERR_RAM,
-			    "section %s: chunk-crc has %u elements, expected %llu", l.s,
-			    m->chunk_crc.count, (unsigned long long)chunks);
-	bits = snap_ram_present_count(m->present.value, m->present.length);
-	if (m->has_count && m->count != bits)
-		return fail(c, SNAP_ERR_RAM,
-			    "section %s: present-count %llu, but present has %llu bits set", l.s,
-			    (unsigned long long)m->count, (unsigned long long)bits);
-	if (c->info)
-		c->info->present_pages += bits;
-	return 0;
-}
-
-/* Two ram sections: apart in guest addresses and in the file. */
-static int check_ram_pair(struct vctx *c, const struct ram *a, const struct ram *b)
-{
-	struct label l, l2;
-
-	if (ranges_overlap(a->base, a->size, b->base, b->size))
-		return fail(c, SNAP_ERR_RAM, "sections %s and %s overlap in guest RAM",
-			    label(&a->e, true, &l), label(&b->e, true, &l2));
-	if (ranges_overlap(a->data_offset, a->size, b->data_offset, b->size))
-		return fail(c, SNAP_ERR_RAM, "sections %s and %s: their RAM data overlap",
-			    label(&a->e, true, &l), label(&b->e, true, &l2));
-	return 0;
-}
-
-static int32_t find_section(const struct vctx *c, uint16_t type, const char *name)
-{
-	for (uint32_t i = 0; i < c->n; i++) {
-		const uint8_t *b = entry_at(c, i);
-
-		if (snap_le16(b) == type && !strncmp((const char *)b + 0x20, name, SNAP_NAME_SIZE))
-			return (int32_t)i;
-	}
-	return -1;
-}
-
-static bool is_ram(const struct vctx *c, uint32_t i)
-{
-	const struct snap_type_spec *ts;
-	struct snap_toc_entry e;
-
-	entry(c, i, &e);
-	return e.type == SNAP_SEC_RAM && classify(c, &e, &ts) == SEC_READ;
-}
-
-static int check_rams(struct vctx *c)
-{
-	uint64_t meta_end = metadata_end(c), total = 0, mbase, msize;
-	int32_t mi = find_section(c, SNAP_SEC_MACHINE, "/");
-	struct snap_field f;
-	struct ram a, b;
-	const uint8_t *mp;
-	int ret;
-
-	for (uint32_t i = 0; i < c->n; i++) {
-		if (!is_ram(c, i))
-			continue;
-		ram_fields(c, i, &a);
-		ret = check_ram(c, &a, meta_end);
-		if (ret)
-			return ret;
-		for (uint32_t j = 0; j < i; j++) {
-			if (!is_ram(c, j))
-				continue;
-			ram_fields(c, j, &b);
-			ret = check_ram_pair(c, &b, &a);
-			if (ret)
-				return ret;
-		}
-		total += a.size;	/* apart, so no overflow past 2^64 */
-		if (c->info)
-			c->info->ram_sections++;
-	}
-	/* 18, the part that needs no configuration: the sections are the machine's RAM. */
-	if (mi < 0)		/* check 13 found it: cannot happen */
-		return fail(c, SNAP_ERR_SECTION_SET, "no machine section /: the snapshot is damaged");
-	mp = c->p + snap_le64(entry_at(c, (uint32_t)mi) + 0x08);
-	snap_tlv_find(mp, snap_le64(entry_at(c, (uint32_t)mi) + 0x10), SNAP_MACHINE_RAM_BASE, &f);
-	mbase = snap_field_u64(&f);
-	snap_tlv_find(mp, snap_le64(entry_at(c, (uint32_t)mi) + 0x10), SNAP_MACHINE_RAM_SIZE, &f);
-	msize = snap_field_u64(&f);
-	for (uint32_t i = 0; i < c->n && total == msize; i++) {
-		if (!is_ram(c, i))
-			continue;
-		ram_fields(c, i, &a);
-		if (a.base < mbase || a.base - mbase > msize || a.size > msize - (a.base - mbase))
-			total = ~msize;
-	}
-	if (total != msize)
-		return fail(c, SNAP_ERR_RAM,
-			    "the ram sections do not cover exactly the machine's RAM (0x%llx bytes at 0x%llx)",
-			    (unsigned long long)msize, (unsigned long long)mbase);
-	return 0;
-}
-
-static int check_chunks(struct vctx *c)
-{
-	struct ram m;
-
-	for (uint32_t i = 0; i < c->n; i++) {				/* 22 */
-		uint64_t chunks, ppc;
-
-		if (!is_ram(c, i))
-			continue;
-		ram_fields(c, i, &m);
-		chunks = m.size / m.chunk_size;
-		ppc = m.chunk_size / m.page_size;
-		for (uint64_t k = 0; k < chunks; k++) {
-			const uint8_t *slots = c->p + m.data_offset + k * m.chunk_size;
-			uint32_t stored = (uint32_t)snap_field_elem(&m.chunk_crc, (uint32_t)k);
-			uint32_t crc = snap_ram_chunk_crc(slots, m.chunk_size, m.page_size,
-							  m.present.value, k * ppc);
-			uint64_t present = 0, first = m.base + k * m.chunk_size;
-
-			if (crc == stored)
-				continue;
-			for (uint64_t pg = 0; pg < ppc; pg++)
-				present += snap_ram_present_test(m.present.value, k * ppc + pg);
-			return fail(c, SNAP_ERR_CHUNK_CRC,
-				    "RAM chunk %llu (0x%llx-0x%llx, %llu present page%s): CRC32C mismatch (stored 0x%08x, computed 0x%08x)",
-				    (unsigned long long)k, (unsigned long long)first,
-				    (unsigned long long)(first + m.chunk_size - 1),
-				    (unsigned long long)present, present == 1 ? "" : "s", stored,
-				    crc);
-		}
 	}
 	return 0;
 }
@@ -867,7 +606,7 @@ int snap_validate(const void *file, size_t len, const struct snap_validate_opts 
 	};
 	int (*const checks[])(struct vctx *) = {
 		check_header, check_arch, check_toc, check_entries, check_types, check_set,
-		check_crcs, check_sections, check_rams, check_chunks,
+		check_crcs, check_sections, snapv_check_rams, snapv_check_chunks,
 	};
 
 	if (info) {

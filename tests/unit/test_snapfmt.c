@@ -3,40 +3,10 @@
  * Host tests of the snapshot codec's parts (libs/snapfmt*.c): header and
  * table entry round trips and the bytes of docs/snapshot-format.md's
  * example, names, the tagged-field writer and reader (every malformed case
- * with its own error), and the RAM map helpers. test_snapfmt_file.c checks
- * whole files.
+ * with its own error), and the RAM map helpers. test_snapfmt_file.c,
+ * _checks.c and _mutate.c check whole files.
  */
-#include "unit.h"
-#include <stdlib.h>
-#include <crc32c.h>
-#include <snapfmt.h>
-
-/* Parses the hex digits of s ("4b53 5452 ...", spaces ignored) into out;
- * returns the byte count. The spec's hexdumps are pasted as they are. */
-static size_t hex(const char *s, uint8_t *out)
-{
-	size_t n = 0;
-	int hi = -1;
-
-	for (; *s; s++) {
-		int d;
-
-		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
-		else if (*s >= 'a' && *s <= 'f')
-			d = *s - 'a' + 10;
-		else
-			continue;
-		if (hi < 0) {
-			hi = d;
-		} else {
-			out[n++] = (uint8_t)(hi << 4 | d);
-			hi = -1;
-		}
-	}
-	assert_int_equal(hi, -1);
-	return n;
-}
+#include "snapfmt_fixture.h"
 
 /* A heap copy of exactly len bytes: ASan reports any read past it. */
 static uint8_t *exact(const void *p, size_t len)
