@@ -8,6 +8,7 @@
 #   make run GUESTS=f.dts boot with your guests (images found next to f.dts)
 #   make test             install deps, build, run unit and integration tests
 #   make O=<dir>          out-of-tree build (default: build/)
+#   make snapshot-tool    build $(O)/tools/kestrel-snapshot (reads snapshots on the host)
 #   make VERBOSE=y        show every command
 
 ARCH ?= arm64
@@ -34,7 +35,8 @@ MAKEFLAGS += --no-builtin-rules
 .SUFFIXES:
 .DEFAULT_GOAL := all
 .PHONY: all menuconfig savedefconfig olddefconfig run test unit-test \
-	integration-test payload disk clean distclean help deps-build deps-run deps-test
+	integration-test payload disk clean distclean help deps-build deps-run deps-test \
+	snapshot-tool
 
 help:
 	@sed -n '3,11s/^# \{0,1\}//p' Makefile
@@ -80,7 +82,7 @@ $(autoconf_mk): $(config_file) $(kconfig_files)
 	$(Q)touch $(autoconf_mk)
 
 config_goals := %_defconfig menuconfig olddefconfig savedefconfig clean distclean \
-	help deps-build deps-run deps-test unit-test
+	help deps-build deps-run deps-test unit-test snapshot-tool
 ifneq ($(filter-out $(config_goals),$(or $(MAKECMDGOALS),all)),)
 include $(autoconf_mk)
 # Until auto.conf exists (make remakes it, then restarts) nothing is known.
@@ -95,6 +97,10 @@ run: deps-run
 	$(Q)$(PYTHON) $(srctree)/tools/run.py --boot $(BOOT) --smp $(SMP) --mem $(MEM) \
 		--disk $(objtree)/disk.img --image $(objtree)/kestrel.bin \
 		--payload $(objtree)/payload.cpio
+
+# The host tool that lists, shows, verifies and exports snapshots.
+snapshot-tool: deps-build
+	$(Q)$(MAKE) -C $(srctree)/tools/snapshot O=$(objtree)/tools
 
 unit-test: deps-test
 	$(Q)$(MAKE) -C $(srctree)/tests/unit O=$(objtree)/unit
@@ -128,7 +134,8 @@ test: deps-test
 clean:
 	$(Q)rm -rf $(objtree)/arch $(objtree)/core $(objtree)/drivers $(objtree)/emulators \
 		$(objtree)/libs $(objtree)/libfdt $(objtree)/unit $(objtree)/kestrel* \
-		$(objtree)/payload* $(objtree)/disk.img $(objtree)/debug $(objtree)/guests
+		$(objtree)/payload* $(objtree)/disk.img $(objtree)/debug $(objtree)/guests \
+		$(objtree)/tools
 
 distclean:
 	$(Q)rm -rf $(objtree)

@@ -304,6 +304,22 @@ int blockdev_rw(struct blockdev *bd, enum blk_op op, u64 sector, void *buf, u32 
 	return r;
 }
 
+int blockdev_flush(struct blockdev *bd)
+{
+	struct rw_sync *s;
+	int r;
+
+	if (!bd)
+		return -EINVAL;
+	s = kzalloc(sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->req.op = BLK_FLUSH;
+	r = rw_sync_run(bd, s, 0);
+	kfree(s);
+	return r;
+}
+
 /* ---- partitions ------------------------------------------------------------ */
 
 static u32 le32(const u8 *p)
@@ -330,6 +346,7 @@ static void add_partition(struct blockdev *disk, unsigned int n, u8 type, u32 st
 	p->bd.kind = p->kind;
 	p->bd.sectors = len;
 	p->bd.start = start;
+	p->bd.mbr_type = type;
 	p->bd.parent = disk;
 	p->bd.read_only = disk->read_only;
 	r = add_device(&p->bd);

@@ -32,6 +32,9 @@ struct guest_op {
 	const void *fdt;
 	int fdt_node;
 	struct guest **out;
+	const char *name;		/* create: the name instead of the node's */
+	u64 vcounter;			/* restored: the counter to continue from */
+	bool run;
 	char *err;
 	size_t errlen;
 	int result;
@@ -118,6 +121,11 @@ int guest_irq_set_level(struct guest *g, unsigned int spi, bool level)
 	return arch_guest_irq_level(g, spi, level);
 }
 
+bool guest_irq_line(struct guest *g, unsigned int spi)
+{
+	return arch_guest_irq_line(g, spi);
+}
+
 /* --- vCPUs as a group ----------------------------------------------------- */
 
 static void park_all(struct guest *g)
@@ -158,11 +166,22 @@ static unsigned int place_vcpu(struct guest *g, unsigned int i)
 
 /* --- operations (worker thread) ------------------------------------------ */
 
+static void quiet_devices(struct guest *g, bool quiet)
+{
+	for (unsigned int i = 0; i < g->nr_devs; i++)
+		if (g->devs[i].emu->quiesce)
+			g->devs[i].emu->quiesce(g->devs[i].priv, quiet);
+	g->quiet = quiet;
+}
+
+/* Back to power-on state; a device quiesced by a pause takes input again. */
 static void reset_devices(struct guest *g)
 {
 	for (unsigned int i = 0; i < g->nr_devs; i++)
 		if (g->devs[i].emu->reset)
 			g->devs[i].emu->reset(g->devs[i].priv);
+	if (g->quiet)
+		quiet_devices(g, false);
 }
 
 /* Loads the images and powers on vCPU 0 at the entry with x0 = DTB; the
@@ -228,18 +247,52 @@ static int op_pause(struct guest_op *op)
 	if (op->g->state != GUEST_RUNNING)
 		return not_in(op, ", not running");
 	park_all(op->g);
+	/* Nothing changes a paused guest: not host input to its devices, not
+	 * the time it reads (as QEMU stops a guest's virtual clock). */
+	quiet_devices(op->g, true);
+	op->g->paused_vcounter = arch_guest_vcounter(op->g);
 	op->g->state = GUEST_PAUSED;
 	op->g->last_event = "paused";
 	return 0;
+}
+
+static void run_paused(struct guest *g)
+{
+	arch_guest_set_vcounter(g, g->paused_vcounter);
+	if (g->quiet)
+		quiet_devices(g, false);
+	g->state = GUEST_RUNNING;
+	unpark_all(g);
 }
 
 static int op_resume(struct guest_op *op)
 {
 	if (op->g->state != GUEST_PAUSED)
 		return not_in(op, ", not paused");
-	op->g->state = GUEST_RUNNING;
 	op->g->last_event = "resumed";
-	unpark_all(op->g);
+	run_paused(op->g);
+	return 0;
+}
+
+static int op_restored(struct guest_op *op)
+{
+	struct guest *g = op->g;
+
+	if (g->state != GUEST_STOPPED)
+		return not_in(op, ", not stopped");
+	arch_guest_set_vcounter(g, op->vcounter);
+	for (unsigned int i = 0; i < g->nr_devs; i++)
+		if (g->devs[i].emu->snap_resume)
+			g->devs[i].emu->snap_resume(g->devs[i].priv);
+	g->last_event = "restored";
+	if (op->run) {
+		g->state = GUEST_RUNNING;
+		unpark_all(g);
+	} else {
+		quiet_devices(g, true);
+		g->paused_vcounter = op->vcounter;
+		g->state = GUEST_PAUSED;
+	}
 	return 0;
 }
 
@@ -344,8 +397,10 @@ static int create_vcpus(struct guest_op *op, struct guest *g)
 static int op_create(struct guest_op *op)
 {
 	struct guest_config_env env = {
-		.host_cpus = nr_cpus, .file_exists = file_exists, .device_known = device_known,
+		.name = op->name, .host_cpus = nr_cpus, .device_known = device_known,
 		.device_check = device_check,
+		/* A restored guest runs from its RAM: images matter at reset. */
+		.file_exists = op->name ? NULL : file_exists,
 	};
 	struct page_stats st;
 	u64 t0 = time_now_ns();
@@ -364,6 +419,7 @@ static int op_create(struct guest_op *op)
 		return fail(op, -ENOMEM, "out of memory for the guest's configuration");
 	}
 	memcpy(g->config_fdt, op->fdt, size);
+	g->config_node = op->fdt_node;
 	devemu_map_init(&g->mmio);
 	waitq_init(&g->vcpu_wq);
 	r = guest_config_parse(g->config_fdt, op->fdt_node, &env, &g->cfg, op->err, op->errlen);
@@ -436,6 +492,23 @@ static int post(int (*fn)(struct guest_op *), struct guest *g, char *err, size_t
 int guest_create(const void *fdt, int node, struct guest **out, char *err, size_t errlen)
 {
 	struct guest_op op = { .fn = op_create, .fdt = fdt, .fdt_node = node, .out = out,
+			       .err = err, .errlen = errlen };
+
+	return run_op(&op);
+}
+
+int guest_create_named(const void *fdt, int node, const char *name, struct guest **out,
+		       char *err, size_t errlen)
+{
+	struct guest_op op = { .fn = op_create, .fdt = fdt, .fdt_node = node, .out = out,
+			       .name = name, .err = err, .errlen = errlen };
+
+	return run_op(&op);
+}
+
+int guest_restored(struct guest *g, u64 vcounter, bool run, char *err, size_t errlen)
+{
+	struct guest_op op = { .fn = op_restored, .g = g, .vcounter = vcounter, .run = run,
 			       .err = err, .errlen = errlen };
 
 	return run_op(&op);

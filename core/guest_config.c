@@ -342,7 +342,7 @@ int guest_config_parse(const void *fdt, int node, const struct guest_config_env 
 		"compatible", "vcpus", "affinity", "priority", "autostart", "phandle", NULL
 	};
 	struct parse p = { fdt, cfg, err, errlen };
-	const char *name = fdt_get_name(fdt, node, NULL);
+	const char *name = env && env->name ? env->name : fdt_get_name(fdt, node, NULL);
 	int r;
 
 	memset(cfg, 0, sizeof(*cfg));

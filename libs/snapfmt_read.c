@@ -168,10 +168,12 @@ static int check_toc(struct vctx *c)
 	const struct snap_header *h = &c->h;
 	uint32_t crc;
 
-	if (h->file_length > c->len)					/* 8 */
+	uint64_t have = c->o->container_len ? c->o->container_len : c->len;
+
+	if (h->file_length > have)					/* 8 */
 		return snapv_fail(c, SNAP_ERR_TRUNCATED,
-			    "truncated: the header says 0x%llx bytes, the snapshot has 0x%zx",
-			    (unsigned long long)h->file_length, c->len);
+			    "truncated: the header says 0x%llx bytes, the snapshot has 0x%llx",
+			    (unsigned long long)h->file_length, (unsigned long long)have);
 	if (h->toc_entry_size < SNAP_TOC_ENTRY_SIZE || h->toc_entry_size % 8)
 		return snapv_fail(c, SNAP_ERR_TOC,
 			    "toc_entry_size %u is not a multiple of 8 of at least 128",
@@ -191,6 +193,11 @@ static int check_toc(struct vctx *c)
 			    "the table of contents (0x%llx bytes at 0x%llx) ends past file_length 0x%llx",
 			    (unsigned long long)h->toc_length, (unsigned long long)h->toc_offset,
 			    (unsigned long long)h->file_length);
+	if (h->toc_offset > c->len || h->toc_length > c->len - h->toc_offset)
+		return snapv_fail(c, SNAP_ERR_TOC,
+			    "the table of contents (0x%llx bytes at 0x%llx) lies past the metadata read (0x%zx bytes)",
+			    (unsigned long long)h->toc_length, (unsigned long long)h->toc_offset,
+			    c->len);
 	c->toc = c->p + h->toc_offset;
 	c->n = h->toc_count;
 	crc = crc32c(0, c->toc, h->toc_length);				/* 9 */
@@ -228,6 +235,11 @@ static int check_entries(struct vctx *c)
 				    snapv_label(&e, true, &l), (unsigned long long)e.length,
 				    (unsigned long long)e.offset,
 				    (unsigned long long)h->file_length);
+		if (e.offset > c->len || e.length > c->len - e.offset)
+			return snapv_fail(c, SNAP_ERR_ENTRY,
+				    "section %s: 0x%llx bytes at 0x%llx lie past the metadata read (0x%zx bytes)",
+				    snapv_label(&e, true, &l), (unsigned long long)e.length,
+				    (unsigned long long)e.offset, c->len);
 		if (snapv_ranges_overlap(e.offset, e.length, h->toc_offset, h->toc_length))
 			return snapv_fail(c, SNAP_ERR_OVERLAP,
 				    "section %s overlaps the table of contents",

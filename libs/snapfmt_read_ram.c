@@ -208,6 +208,8 @@ int snapv_check_chunks(struct vctx *c)
 {
 	struct ram m;
 
+	if (c->o->container_len)	/* metadata only: the caller reads the chunks */
+		return 0;
 	for (uint32_t i = 0; i < c->n; i++) {				/* 22 */
 		uint64_t chunks, ppc;
 

@@ -11,7 +11,7 @@ set -eu
 pkgs_build="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu picolibc-aarch64-linux-gnu
 python3 python3-kconfiglib device-tree-compiler libfdt-dev linux-source-6.1 xz-utils"
 pkgs_run="qemu-system-arm u-boot-qemu u-boot-tools mtools dosfstools fdisk cpio kmod"
-pkgs_test="python3-pytest python3-pexpect libcmocka-dev"
+pkgs_test="python3-pytest python3-pexpect libcmocka-dev clang libclang-rt-14-dev"
 
 want=""
 [ $# -gt 0 ] || set -- build run

@@ -6,14 +6,15 @@
 #
 # Layout (MBR, 512-byte sectors, 1 MiB aligned):
 #   partition 1  FAT16, bootable, 64 MiB at 1 MiB:  boot.scr, kestrel.bin, payload.cpio
-#   partition 2  type 0xda (non-FS data), 64 MiB at 65 MiB, zero-filled: reserved
-#                for Kestrel's snapshot store
-#   partition 3  type 0x83 (Linux), 64 MiB at 129 MiB, zero-filled, not formatted:
+#   partition 2  type 0xda (non-FS data), 512 MiB at 65 MiB, zero-filled: Kestrel's
+#                snapshot store (room for one snapshot of each default guest)
+#   partition 3  type 0x83 (Linux), 64 MiB at 577 MiB, zero-filled, not formatted:
 #                "linux0 disk", a disk for a Linux guest (Kestrel's vda3)
 # No root or loop devices: sfdisk and mtools work on the file directly. The
-# image is built beside OUT. When OUT already exists with this layout, only
-# partition 1 is copied into it: the data on p2 (snapshots) and p3 (linux0's
-# disk) survives a rebuild. Otherwise OUT is replaced.
+# image is sparse (copy it with cp --sparse=always); it is built beside OUT.
+# When OUT already exists with this layout, only partition 1 is copied into
+# it: the data on p2 (snapshots) and p3 (linux0's disk) survives a rebuild.
+# Otherwise OUT is replaced.
 set -eu
 
 die() { echo "mkbootdisk: $*" >&2; exit 1; }
@@ -36,7 +37,7 @@ sector=512
 p1_start=2048				# 1 MiB
 p1_size=$((64 * 1024 * 1024 / sector))	# 64 MiB
 p2_start=$((p1_start + p1_size))
-p2_size=$((64 * 1024 * 1024 / sector))	# 64 MiB
+p2_size=$((512 * 1024 * 1024 / sector))	# 512 MiB
 p3_start=$((p2_start + p2_size))
 p3_size=$((64 * 1024 * 1024 / sector))	# 64 MiB
 total=$((p3_start + p3_size))
@@ -91,7 +92,7 @@ if [ -f "$out" ] && [ "$(wc -c <"$out")" -eq $((total * sector)) ] &&
 	echo "mkbootdisk: updated $out: $summary; p2 and p3 kept"
 else
 	mv -f "$tmp" "$out"
-	echo "mkbootdisk: built $out: $summary, p2 raw 64 MiB type 0xda at byte" \
+	echo "mkbootdisk: built $out: $summary, p2 raw 512 MiB type 0xda at byte" \
 		"$((p2_start * sector)), p3 linux0 disk 64 MiB type 0x83 at byte $((p3_start * sector))"
 fi
 trap - EXIT

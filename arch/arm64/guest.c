@@ -98,6 +98,26 @@ int arch_guest_irq_level(struct guest *g, unsigned int spi, bool level)
 	return vgic_set_level(g->arch->vgic, 32 + spi, 0, level);
 }
 
+bool arch_guest_irq_line(struct guest *g, unsigned int spi)
+{
+	struct vgic *vg = g->arch->vgic;
+
+	/* Checked here: 32 + spi must not wrap into the private INTIDs. */
+	return spi < vgic_nr_spis(vg) && vgic_line(vg, 32 + spi, 0);
+}
+
+/* The guest's virtual counter is the host's minus CNTVOFF_EL2. */
+u64 arch_guest_vcounter(struct guest *g)
+{
+	return arch_counter_read() - g->arch->cntvoff;
+}
+
+/* Loaded into CNTVOFF_EL2 when each vCPU is next loaded. */
+void arch_guest_set_vcounter(struct guest *g, u64 vcounter)
+{
+	g->arch->cntvoff = arch_counter_read() - vcounter;
+}
+
 u64 arch_vcpu_mpidr(struct guest *g, unsigned int n)
 {
 	return g->arch->mpidr[n];

@@ -16,6 +16,8 @@ struct arm64_s2 {
 	unsigned long table_pages;
 };
 
+#define ARM64_VTIMER_INTID	27	/* the virtual timer's PPI, host and guest */
+
 struct arch_guest {
 	unsigned int vmid;
 	u64 vttbr;
@@ -48,6 +50,12 @@ void arm64_vgic_put(struct vcpu *v);
 void arm64_vgic_reset(struct vcpu *v);
 bool arm64_vgic_lr_pending(const struct vcpu *v);
 void arm64_vgic_kick(void *ctx, unsigned int vcpu);
+/* Snapshots: the host CPU interface's capacity; v's CPU interface (its
+ * registers and the interrupts its list registers hold) out of and into a
+ * put vCPU, list registers rebuilt in c's order. */
+void arm64_vgic_caps(struct vgic_cpuif_caps *caps);
+void arm64_vgic_snap_get(const struct vcpu *v, struct vgic_cpuif *c);
+void arm64_vgic_snap_set(struct vcpu *v, const struct vgic_cpuif *c);
 
 /* Virtual timer (vtimer.c). */
 int arm64_vtimer_init(void);
@@ -56,6 +64,13 @@ void arm64_vtimer_put(struct vcpu *v);
 void arm64_vtimer_sync(struct vcpu *v);
 void arm64_vtimer_reset(struct vcpu *v);
 bool arm64_vtimer_expired(const struct vcpu *v);
+
+/* Snapshot of one vCPU, the arm64-vcpu section (vcpu_snap.c): save writes
+ * it; load checks it, then loads it into put vCPU v. 0 or -EINVAL with
+ * what is wrong in err, no prefix. */
+void arm64_vcpu_snap_save(struct vcpu *v, struct snap_tlv_writer *w);
+int arm64_vcpu_snap_load(struct vcpu *v, const struct snap_section *s, char *err,
+			 size_t errlen);
 
 /* Traps (trap.c) and PSCI (vpsci.c). */
 enum vcpu_exit arm64_handle_sync(struct vcpu *v);

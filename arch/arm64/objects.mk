@@ -4,6 +4,8 @@ obj-y += head.o vectors.o switch.o setup.o mmu.o cpu.o irq.o counter.o thread.o 
 # Guests: entry/exit, stage 2, vCPU context, traps, PSCI, vGIC CPU interface, timer.
 obj-y += guest_entry.o fpsimd.o stage2.o guest.o vcpu.o trap.o vpsci.o vgic_cpuif.o \
 	vtimer.o
+# Snapshots: the vGIC and vCPU sections.
+obj-y += snapshot.o vcpu_snap.o
 # These run with the MMU off, when memory is Device and must be accessed aligned.
 CFLAGS_setup.o := -mstrict-align
 CFLAGS_mmu.o := -mstrict-align

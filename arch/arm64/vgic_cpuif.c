@@ -13,11 +13,13 @@
 #include <kestrel/irq.h>
 #include <kestrel/log.h>
 #include <kestrel/percpu.h>
+#include <string.h>
 #include "guest_arch.h"
 
 #define MAINT_PPI	25	/* the maintenance interrupt's host INTID */
 #define LR_INTID_MASK	0xffffffffULL
-#define VTIMER_INTID	27
+
+_Static_assert(ARM64_MAX_LRS == VGIC_MAX_LRS, "a snapshot holds every list register");
 
 static unsigned int nr_lrs;
 static unsigned int nr_aprs;	/* active-priority registers per group */
@@ -98,6 +100,16 @@ void arm64_vgic_reset(struct vcpu *v)
 		a->ap0r[i] = a->ap1r[i] = 0;
 }
 
+/* A list register carrying info in state (VGIC_LR_PENDING / _ACTIVE). A
+ * level-sensitive interrupt asks for an EOI maintenance interrupt, so its
+ * line is sampled again when the guest ends it. */
+static u64 lr_encode(const struct vgic_irq_info *info, unsigned int state)
+{
+	return info->intid | ((u64)info->priority << ICH_LR_PRIO_SHIFT) |
+	       (info->group ? ICH_LR_GROUP1 : 0) | ((u64)state << ICH_LR_STATE_SHIFT) |
+	       (info->level ? ICH_LR_EOI : 0);
+}
+
 /* Fills free list registers with what the vGIC says is deliverable, most
  * urgent first. IRQs masked. */
 void arm64_vgic_flush(struct vcpu *v)
@@ -115,9 +127,7 @@ void arm64_vgic_flush(struct vcpu *v)
 		while (!vgic_next_pending(g, v->id, &info)) {
 			if (vgic_ack(g, v->id, info.intid))
 				continue;
-			a->lr[i] = info.intid | ((u64)info.priority << ICH_LR_PRIO_SHIFT) |
-				   (info.group ? ICH_LR_GROUP1 : 0) | ICH_LR_PENDING |
-				   (info.level ? ICH_LR_EOI : 0);
+			a->lr[i] = lr_encode(&info, VGIC_LR_PENDING);
 			break;
 		}
 		if (!a->lr[i])
@@ -149,7 +159,7 @@ void arm64_vgic_sync(struct vcpu *v)
 
 		if (state == 0) {
 			vgic_eoi(g, v->id, intid);
-			timer_ended |= intid == VTIMER_INTID;
+			timer_ended |= intid == ARM64_VTIMER_INTID;
 			a->lr[i] = 0;
 		} else if (state == 1) {
 			vgic_requeue(g, v->id, intid);
@@ -207,6 +217,53 @@ void arm64_vgic_put(struct vcpu *v)
 		a->ap1r[2] = read_sysreg_s(ICH_AP1R2_EL2);
 		a->ap1r[3] = read_sysreg_s(ICH_AP1R3_EL2);
 	}
+}
+
+void arm64_vgic_caps(struct vgic_cpuif_caps *caps)
+{
+	caps->nr_lrs = nr_lrs;
+	caps->nr_aprs = nr_aprs;
+}
+
+void arm64_vgic_snap_get(const struct vcpu *v, struct vgic_cpuif *c)
+{
+	const struct arch_vcpu *a = &v->arch;
+
+	memset(c, 0, sizeof(*c));
+	c->vmcr = a->vmcr;
+	for (unsigned int n = 0; n < 4; n++) {
+		c->ap0r[n] = a->ap0r[n];
+		c->ap1r[n] = a->ap1r[n];
+	}
+	/* Put, so synced: what the guest had not taken went back to the
+	 * model; the rest is active (or active and pending). */
+	for (unsigned int i = 0; i < ARM64_MAX_LRS; i++) {
+		u64 lr = a->lr[i];
+		struct vgic_inflight *f;
+
+		if (!lr)
+			continue;
+		f = &c->inflight[c->nr_inflight++];
+		f->irq.intid = lr & LR_INTID_MASK;
+		f->irq.priority = (u8)(lr >> ICH_LR_PRIO_SHIFT);
+		f->irq.group = (lr & ICH_LR_GROUP1) ? 1 : 0;
+		f->irq.level = lr & ICH_LR_EOI;
+		f->state = (lr >> ICH_LR_STATE_SHIFT) & 3;
+	}
+}
+
+void arm64_vgic_snap_set(struct vcpu *v, const struct vgic_cpuif *c)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	arm64_vgic_reset(v);
+	a->vmcr = c->vmcr;
+	for (unsigned int n = 0; n < 4; n++) {
+		a->ap0r[n] = c->ap0r[n];
+		a->ap1r[n] = c->ap1r[n];
+	}
+	for (unsigned int i = 0; i < c->nr_inflight && i < ARM64_MAX_LRS; i++)
+		a->lr[i] = lr_encode(&c->inflight[i].irq, c->inflight[i].state);
 }
 
 /* The vGIC's kick: an interrupt became deliverable to vCPU `vcpu` of the

@@ -16,8 +16,6 @@
 #include <kestrel/log.h>
 #include "guest_arch.h"
 
-#define VTIMER_PPI	27
-
 static bool condition(u64 ctl, u64 cval, u64 vcount)
 {
 	return (ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE && vcount >= cval;
@@ -30,7 +28,7 @@ static void set_line(struct vcpu *v, bool level)
 	if (a->timer_line == level)
 		return;
 	a->timer_line = level;
-	vgic_set_level(arm64_guest(v)->vgic, VTIMER_PPI, v->id, level);
+	vgic_set_level(arm64_guest(v)->vgic, ARM64_VTIMER_INTID, v->id, level);
 }
 
 static void host_ppi(bool masked, struct arch_vcpu *a)
@@ -39,9 +37,9 @@ static void host_ppi(bool masked, struct arch_vcpu *a)
 		return;
 	a->timer_ppi_masked = masked;
 	if (masked)
-		irq_local_disable(VTIMER_PPI);
+		irq_local_disable(ARM64_VTIMER_INTID);
 	else
-		irq_local_enable(VTIMER_PPI);
+		irq_local_enable(ARM64_VTIMER_INTID);
 }
 
 /* v is loaded on this CPU: sample the hardware timer. */
@@ -69,7 +67,8 @@ static void vtimer_irq(unsigned int hwirq, void *arg)
 
 int arm64_vtimer_init(void)
 {
-	return irq_request(VTIMER_PPI, "vtimer", vtimer_irq, NULL, IRQ_TRIGGER_LEVEL, true, 0);
+	return irq_request(ARM64_VTIMER_INTID, "vtimer", vtimer_irq, NULL, IRQ_TRIGGER_LEVEL,
+			   true, 0);
 }
 
 void arm64_vtimer_load(struct vcpu *v)

@@ -14,6 +14,8 @@
 struct guest;
 struct guest_config;
 struct vcpu;
+struct snap_out;
+struct snap_in;
 
 /* --- guests ------------------------------------------------------------- */
 
@@ -57,6 +59,35 @@ void arch_guest_image_layout(const void *img, size_t size, u64 *offset, u64 *mem
  * refs->intc_phandle. 0 or a negative libfdt error. Thread context. */
 int arch_guest_fdt_nodes(void *fdt, int root, const struct guest_config *cfg,
 			 struct guest_fdt_refs *refs);
+
+/* The input level of shared interrupt `spi` of g (false for one it lacks).
+ * Any context. */
+bool arch_guest_irq_line(struct guest *g, unsigned int spi);
+
+/* --- snapshots (docs/snapshot-format.md, kestrel/snapshot.h) ------------ */
+
+/* The header's `arch` for this build (SNAP_ARCH_*). */
+u16 arch_snap_arch(void);
+
+/* The guest's virtual counter now / makes it read `vcounter` now (the
+ * virtual counter offset). No vCPU of g runs. */
+u64 arch_guest_vcounter(struct guest *g);
+void arch_guest_set_vcounter(struct guest *g, u64 vcounter);
+
+/* Writes the arch's sections of paused g (every vCPU parked and put): the
+ * interrupt controller and one per vCPU. Errors stay in o. Thread context. */
+void arch_snap_save(struct guest *g, struct snap_out *o);
+
+/* True when (type, name) is one of the arch's sections for g (check 19). */
+bool arch_snap_owns(struct guest *g, u16 type, const char *name);
+
+/* Checks then loads the arch's sections of `in` into g, a new guest
+ * (stopped, vCPUs parked, RAM loaded): the interrupt controller first,
+ * then every vCPU (registers, FP/SIMD, timer, power state, list registers).
+ * A missing section is an error. 0, or -EINVAL with the message in err,
+ * naming the section: "section /cpus/cpu@0 (arm64-vcpu v1): pstate 0x3c9
+ * is EL2h; a guest runs at EL1 or EL0". Thread context. */
+int arch_snap_load(struct guest *g, const struct snap_in *in, char *err, size_t errlen);
 
 /* --- vCPUs -------------------------------------------------------------- */
 

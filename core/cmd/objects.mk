@@ -11,3 +11,4 @@ obj-$(CONFIG_CMD_VSERIAL) += vserial.o
 obj-$(CONFIG_CMD_NETSWITCH) += netswitch.o
 obj-$(CONFIG_CMD_DEBUG) += debug.o
 obj-$(CONFIG_CMD_BLOCKDEV) += blockdev.o
+obj-$(CONFIG_CMD_SNAPSHOT) += snapshot.o

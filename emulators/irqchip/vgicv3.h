@@ -97,6 +97,10 @@ int vgic_set_pending(struct vgic *g, unsigned int intid, unsigned int vcpu);
  * edge-triggered one becomes pending on a rising edge. 0 or -EINVAL. */
 int vgic_set_level(struct vgic *g, unsigned int intid, unsigned int vcpu, bool level);
 
+/* The input level of an interrupt's line (vcpu ignored for SPIs); false
+ * for an INTID or vCPU the guest does not have. Any context. */
+bool vgic_line(struct vgic *g, unsigned int intid, unsigned int vcpu);
+
 /* Emulates a write of sgir to ICC_SGI1R_EL1 (group 1) or ICC_SGI0R_EL1
  * (group 0) by vCPU from: INTID [27:24]; IRM [40] = 1: every vCPU but the
  * sender; else vCPUs with affinity Aff3 [55:48].Aff2 [39:32].Aff1 [23:16]
@@ -128,5 +132,59 @@ int vgic_eoi(struct vgic *g, unsigned int vcpu, unsigned int intid);
  * pending again (an edge interrupt relatches; a level one is pending while
  * its line is high). 0, -ENOENT when it was not active, -EINVAL. */
 int vgic_requeue(struct vgic *g, unsigned int vcpu, unsigned int intid);
+
+/* ---- snapshots (vgicv3_snap.c, docs/snapshot-format.md `arm64-vgicv3`) ---- */
+
+struct snap_section;
+struct snap_tlv_writer;
+
+#define VGIC_MAX_LRS		16	/* list registers a GICv3 CPU interface may have */
+#define VGIC_NR_APRS		4	/* ICH_AP0R<n>/AP1R<n> words, n = 0..3 */
+#define VGIC_LR_PENDING		1	/* vgic_inflight.state bits */
+#define VGIC_LR_ACTIVE		2
+
+/* An interrupt a vCPU's list register held: what it carried, not how. */
+struct vgic_inflight {
+	struct vgic_irq_info irq;
+	u8 state;		/* VGIC_LR_PENDING and/or VGIC_LR_ACTIVE */
+};
+
+/* A vCPU's virtual CPU interface, which the vCPU side owns: its registers
+ * and the interrupts in its list registers, in list register order. */
+struct vgic_cpuif {
+	u32 vmcr;			/* ICH_VMCR_EL2 */
+	u32 ap0r[VGIC_NR_APRS], ap1r[VGIC_NR_APRS];
+	unsigned int nr_inflight;
+	struct vgic_inflight inflight[VGIC_MAX_LRS];
+};
+
+/* What the host's CPU interface holds, to refuse a snapshot it cannot. */
+struct vgic_cpuif_caps {
+	unsigned int nr_lrs;		/* list registers, 1..VGIC_MAX_LRS */
+	unsigned int nr_aprs;		/* implemented AP*R words: 1, 2 or 4 */
+};
+
+/* The vCPU side hands over vCPU `vcpu`'s CPU interface (save), or takes
+ * one to load (load). Thread context; no vgic lock held. */
+typedef void (*vgic_cpuif_get_fn)(void *ctx, unsigned int vcpu, struct vgic_cpuif *out);
+typedef void (*vgic_cpuif_set_fn)(void *ctx, unsigned int vcpu, const struct vgic_cpuif *in);
+
+/* Writes every field of the arm64-vgicv3 section, tags increasing: the
+ * model's state, and each vCPU's CPU interface as get(ctx, v) gives it
+ * (it may be asked more than once per vCPU). Errors stay in w. No vCPU
+ * runs. Thread context. */
+void vgic_snap_save(struct vgic *g, vgic_cpuif_get_fn get, void *ctx,
+		    struct snap_tlv_writer *w);
+
+/* Checks every value of section s (check 23) against this vgic (vCPUs,
+ * SPIs, frame bases) and caps, then loads the model: route targets are
+ * recomputed from IROUTER as a guest write would, line levels become the
+ * saved ones, nothing is kicked; then calls set(ctx, v) with vCPU v's CPU
+ * interface, for each vCPU in order. 0, or -EINVAL with what is wrong in
+ * err, without a prefix ("tag 0x0016 (spi-priority): ..."); then nothing
+ * was loaded. No vCPU runs. Thread context. */
+int vgic_snap_load(struct vgic *g, const struct snap_section *s,
+		   const struct vgic_cpuif_caps *caps, vgic_cpuif_set_fn set, void *ctx,
+		   char *err, size_t errlen);
 
 #endif

@@ -39,9 +39,6 @@
 #define GICD_TYPER_RSS		BIT(26)
 #define VGIC_IDBITS		10
 
-#define IROUTER_IRM		BIT(31)
-#define IROUTER_MASK		(VGIC_AFF_MASK | IROUTER_IRM)
-
 /* ---- interrupt state ------------------------------------------------------ */
 
 static u32 all_vcpus(const struct vgic *g)
@@ -83,8 +80,7 @@ u32 vgic_targets(const struct vgic *g, const struct vgic_bank *b, u32 newly)
 	return mask;
 }
 
-/* vCPUs whose affinity an IROUTER value selects. */
-static u32 route_targets(const struct vgic *g, u64 irouter)
+u32 vgic_route_targets(const struct vgic *g, u64 irouter)
 {
 	if (irouter & IROUTER_IRM)
 		return all_vcpus(g);
@@ -391,7 +387,7 @@ static void irouter_write(struct vgic *g, const struct vgic_reg *reg, unsigned i
 				  (rt->irouter & ~0xffffffffULL) | val;
 	old = rt->targets;
 	rt->irouter = val & IROUTER_MASK;
-	rt->targets = route_targets(g, rt->irouter);
+	rt->targets = vgic_route_targets(g, rt->irouter);
 	if (vgic_ready(spi_bank(g, intid), g->ctlr) & BIT(intid % 32))
 		*kicks |= rt->targets & ~old;
 }
@@ -482,6 +478,15 @@ int vgic_set_level(struct vgic *g, unsigned int intid, unsigned int vcpu, bool l
 	spin_unlock_irqrestore(&g->lock, flags);
 	vgic_kick(g, kicks);
 	return 0;
+}
+
+bool vgic_line(struct vgic *g, unsigned int intid, unsigned int vcpu)
+{
+	struct vgic_bank *b = irq_bank(g, intid, vcpu);
+
+	/* One aligned word, written under the lock: a plain read is a
+	 * consistent sample. */
+	return b && (READ_ONCE(b->line) & BIT(intid % 32));
 }
 
 /* Best candidate of bank b for vcpu, updating *best / *prio. Lock held. */
@@ -606,7 +611,7 @@ static void reset_locked(struct vgic *g)
 		bank_reset(&g->spi_banks[i]);
 	for (unsigned int i = 0; i < g->nr_spis; i++) {
 		g->routes[i].irouter = 0;
-		g->routes[i].targets = route_targets(g, 0);
+		g->routes[i].targets = vgic_route_targets(g, 0);
 	}
 }
 

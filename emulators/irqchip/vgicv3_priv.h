@@ -14,6 +14,8 @@
 #define VGIC_PIDR2		0x3b	/* ArchRev 3 [7:4], JEP106 ARM [3:0] */
 #define VGIC_IIDR		((0x6bU << 24) | 0x43b)	/* ProductID 'k', ARM */
 #define VGIC_AFF_MASK		0xff00ffffffULL	/* Aff3, Aff2, Aff1, Aff0 of an MPIDR */
+#define IROUTER_IRM		BIT(31)
+#define IROUTER_MASK		(VGIC_AFF_MASK | IROUTER_IRM)	/* the bits it keeps */
 
 /* 32 consecutive INTIDs: the private ones of one vCPU, or 32 SPIs. */
 struct vgic_bank {
@@ -112,6 +114,8 @@ static inline u32 vgic_newly_due(const struct vgic_bank *b, u32 ctlr, u32 ready_
 enum devemu_result vgic_mmio(struct vgic *g, const struct vgic_reg *regs, unsigned int n,
 			     const char *frame, unsigned int vcpu, u32 off, unsigned int width,
 			     bool write, u64 *val);
+/* vCPUs whose affinity an IROUTER value selects (IRM: all). */
+u32 vgic_route_targets(const struct vgic *g, u64 irouter);
 /* vCPUs to kick for the interrupts `newly` of b that just became ready. Lock held. */
 u32 vgic_targets(const struct vgic *g, const struct vgic_bank *b, u32 newly);
 /* Bit-per-interrupt register of bank b (NULL: RAZ/WI). Lock held. */

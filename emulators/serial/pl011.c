@@ -2,6 +2,7 @@
 /* The guest-visible PL011 UART: register model, receive FIFO, interrupt line. */
 #define LOG_PREFIX "pl011"
 #include "pl011.h"
+#include "pl011_priv.h"
 #include <kestrel/heap.h>
 #include <kestrel/log.h>
 #include <kestrel/spinlock.h>
@@ -32,23 +33,9 @@
 #define FR_TXFF		BIT(5)
 #define FR_RXFF		BIT(6)
 #define FR_TXFE		BIT(7)
-#define LCR_H_FEN	BIT(4)
 #define CR_LBE		BIT(7)
 #define CR_TXE		BIT(8)
 #define CR_RXE		BIT(9)
-#define INT_RX		BIT(4)
-#define INT_TX		BIT(5)
-#define INT_RT		BIT(6)
-
-/* Implemented bits of each register. */
-#define ILPR_MASK	0xff
-#define IBRD_MASK	0xffff
-#define FBRD_MASK	0x3f
-#define LCR_H_MASK	0xff
-#define CR_MASK		0xff87	/* bits 6:3 are reserved */
-#define IFLS_MASK	0x3f
-#define INT_MASK	0x7ff
-#define DMACR_MASK	0x7
 
 #define CR_RESET	(CR_TXE | CR_RXE)
 #define IFLS_RESET	0x12	/* both FIFOs at 1/2 */
@@ -65,6 +52,7 @@ struct vpl011 {
 	unsigned int rx_head, rx_count;
 	bool line;		/* the level last given to set_irq */
 	bool irq_busy;		/* a CPU is reporting line changes */
+	bool rx_paused;		/* host input refused (a snapshot is being taken) */
 
 	struct devemu_region region;
 	struct devemu_map *map;
@@ -135,14 +123,18 @@ static u32 rx_pop(struct vpl011 *u)
 	return c;
 }
 
-/* RIS: the latched bits plus the receive timeout, which expires at once. */
-static u32 raw_status(const struct vpl011 *u)
+/* RIS of latched bits ris with rx_count bytes received: the receive
+ * timeout expires at once. */
+static u32 status_of(u32 ris, unsigned int rx_count)
 {
-	u32 ris = u->ris;
-
-	if (u->rx_count && !(ris & INT_RX))
+	if (rx_count && !(ris & INT_RX))
 		ris |= INT_RT;
 	return ris;
+}
+
+static u32 raw_status(const struct vpl011 *u)
+{
+	return status_of(u->ris, u->rx_count);
 }
 
 static u32 flag_register(const struct vpl011 *u)
@@ -357,8 +349,9 @@ static size_t port_rx(struct vserial *vs, const char *buf, size_t len)
 {
 	struct vpl011 *u = vs->priv;
 	unsigned long irqflags = spin_lock_irqsave(&u->lock);
-	/* In loopback the receiver hears only the transmitter. */
-	size_t n = (u->cr & CR_LBE) ? 0 : rx_push(u, buf, len);
+	/* In loopback the receiver hears only the transmitter. Refused input
+	 * stays with the sender (the terminal keeps what was typed). */
+	size_t n = (u->cr & CR_LBE) || u->rx_paused ? 0 : rx_push(u, buf, len);
 
 	unlock_and_report(u, irqflags);
 	return n;
@@ -433,4 +426,67 @@ void vpl011_reset(struct vpl011 *u)
 struct vserial *vpl011_port(struct vpl011 *u)
 {
 	return u->port;
+}
+
+void vpl011_quiesce(struct vpl011 *u, bool quiet)
+{
+	unsigned long irqflags = spin_lock_irqsave(&u->lock);
+
+	/* An rx call in flight holds the lock: once here, it is done. */
+	u->rx_paused = quiet;
+	spin_unlock_irqrestore(&u->lock, irqflags);
+}
+
+/* ---- snapshot state (pl011_priv.h) ------------------------------------------------ */
+
+gpa_t vpl011_base(const struct vpl011 *u)
+{
+	return u->region.base;
+}
+
+bool vpl011_state_level(const struct vpl011_state *s)
+{
+	return (status_of(s->ris, s->rx_count) & s->imsc) != 0;
+}
+
+void vpl011_get_state(struct vpl011 *u, struct vpl011_state *s)
+{
+	unsigned long irqflags = spin_lock_irqsave(&u->lock);
+
+	s->cr = u->cr;
+	s->ibrd = u->ibrd;
+	s->imsc = u->imsc;
+	s->ris = u->ris;
+	s->lcr_h = u->lcr_h;
+	s->ifls = u->ifls;
+	s->fbrd = u->fbrd;
+	s->ilpr = u->ilpr;
+	s->dmacr = u->dmacr;
+	s->rx_count = u->rx_count;
+	for (unsigned int i = 0; i < u->rx_count; i++)
+		s->rx_fifo[i] = u->rx_fifo[(u->rx_head + i) % VPL011_FIFO_DEPTH];
+	s->line = u->line;
+	spin_unlock_irqrestore(&u->lock, irqflags);
+}
+
+void vpl011_set_state(struct vpl011 *u, const struct vpl011_state *s)
+{
+	unsigned long irqflags = spin_lock_irqsave(&u->lock);
+
+	u->cr = s->cr;
+	u->ibrd = s->ibrd;
+	u->imsc = s->imsc;
+	u->ris = s->ris;
+	u->lcr_h = s->lcr_h;
+	u->ifls = s->ifls;
+	u->fbrd = s->fbrd;
+	u->ilpr = s->ilpr;
+	u->dmacr = s->dmacr;
+	u->rx_head = 0;
+	u->rx_count = MIN(s->rx_count, VPL011_FIFO_DEPTH);
+	for (unsigned int i = 0; i < u->rx_count; i++)
+		u->rx_fifo[i] = s->rx_fifo[i];
+	/* Not reported: the interrupt controller holds this level already. */
+	u->line = s->line;
+	spin_unlock_irqrestore(&u->lock, irqflags);
 }

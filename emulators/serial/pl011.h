@@ -97,4 +97,27 @@ void vpl011_reset(struct vpl011 *u);
 /* The device's vserial port. */
 struct vserial *vpl011_port(struct vpl011 *u);
 
+/* quiet: host input is refused (the port's rx callback takes 0 bytes, so
+ * the sender keeps it), after any rx call in flight has finished; !quiet:
+ * taken again. A guest reset does not change it. Thread context. */
+void vpl011_quiesce(struct vpl011 *u, bool quiet);
+
+/* ---- snapshots (pl011_snap.c, docs/snapshot-format.md `pl011`) ---- */
+
+struct snap_section;
+struct snap_tlv_writer;
+
+/* Writes every field of the pl011 section, tags increasing. The device is
+ * quiesced and its guest paused. Errors stay in w. Thread context. */
+void vpl011_snap_save(struct vpl011 *u, struct snap_tlv_writer *w);
+
+/* Checks every value of section s (check 23), then loads it into u
+ * without driving the line. irq_line: the level the interrupt controller
+ * holds for the UART's SPI, which `line` must equal; NULL for a UART
+ * without one. 0, or -EINVAL with what is wrong in err, without a prefix
+ * ("tag 0x0002 (cr): 0x12345 is wider than 16 bits"); then u is
+ * unchanged. Thread context. */
+int vpl011_snap_load(struct vpl011 *u, const struct snap_section *s, const bool *irq_line,
+		     char *err, size_t errlen);
+
 #endif

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The PL011 UART as a guest device: its EMULATOR() registration and DTB node. */
+/* The PL011 UART as a guest device: its EMULATOR() registration, DTB node
+ * and snapshot hooks. */
 #define LOG_PREFIX "pl011"
 #include "pl011.h"
 #include <kestrel/emulator.h>
@@ -7,6 +8,7 @@
 #include <kestrel/guest.h>
 #include <kestrel/heap.h>
 #include <kestrel/log.h>
+#include <kestrel/snapshot.h>
 #include <libfdt.h>
 #include <printf.h>
 
@@ -77,6 +79,39 @@ static void pl011_emu_reset(void *priv)
 	vpl011_reset(e->uart);
 }
 
+static u16 pl011_emu_snap_type(void *priv)
+{
+	return SNAP_SEC_PL011;
+}
+
+static void pl011_emu_snap_save(void *priv, struct snap_tlv_writer *w)
+{
+	struct pl011_emu *e = priv;
+
+	vpl011_snap_save(e->uart, w);
+}
+
+/* The vGIC is loaded first: its level for the UART's SPI is the one the
+ * saved UART drove. */
+static int pl011_emu_snap_load(void *priv, const struct snap_section *s, char *err,
+			       size_t errlen)
+{
+	struct pl011_emu *e = priv;
+	bool line;
+
+	if (!e->dev->has_irq)
+		return vpl011_snap_load(e->uart, s, NULL, err, errlen);
+	line = guest_irq_line(e->g, e->dev->irq);
+	return vpl011_snap_load(e->uart, s, &line, err, errlen);
+}
+
+static void pl011_emu_quiesce(void *priv, bool quiet)
+{
+	struct pl011_emu *e = priv;
+
+	vpl011_quiesce(e->uart, quiet);
+}
+
 /* What Linux's amba-pl011 driver and earlycon need: the PrimeCell
  * compatible (AMBA probing), reg, the SPI, and both AMBA clocks. */
 static int pl011_emu_fdt_props(void *fdt, int node, const struct guest_device_config *dev,
@@ -129,4 +164,8 @@ EMULATOR(pl011_emulator) = {
 	.reset = pl011_emu_reset,
 	.fdt_node = pl011_emu_fdt_node,
 	.alias = "serial",
+	.snap_type = pl011_emu_snap_type,
+	.snap_save = pl011_emu_snap_save,
+	.snap_load = pl011_emu_snap_load,
+	.quiesce = pl011_emu_quiesce,
 };

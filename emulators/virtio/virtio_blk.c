@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* virtio-blk: guest disks on host block devices, with asynchronous requests. */
 #define LOG_PREFIX "virtio-blk"
-#include "virtio_blk.h"
+#include "virtio_blk_priv.h"
 #include <kestrel/blockdev.h>
 #include <kestrel/errno.h>
 #include <kestrel/heap.h>
@@ -16,52 +16,10 @@
 #define HDR_SIZE	16		/* struct virtio_blk_outhdr */
 #define LOG_BUDGET	8		/* guest-caused warnings per device, then debug */
 #define WAIT_WARN_NS	5000000000ULL	/* a stuck backend is reported this often */
-#define CONFIG_SIZE	24		/* up to and including blk_size */
-#define NAME_LEN	64
 #define U32_MAX		0xffffffffULL
 
 _Static_assert(VIRTIO_BLK_INFLIGHT <= 32, "the free slots are a 32-bit mask");
 _Static_assert(BLK_MAX_SEGS >= VQ_MAX_SEGS, "a chain's data pieces fit one blk_req");
-
-/* One request at the backend. */
-struct blk_slot {
-	struct virtio_blk *blk;
-	struct blk_req br;
-	u32 gen;		/* the device's generation when it was taken */
-	u16 head;		/* for the used ring */
-	u64 write_len;
-	u32 written;		/* bytes written on success, status included */
-	u8 *status;		/* the status byte, in guest RAM */
-};
-
-struct virtio_blk {
-	struct virtio_dev *vdev;
-	struct blockdev *bd;
-	u64 start;			/* first sector of the range on bd */
-	u64 capacity;			/* sectors */
-	bool read_only;
-	u8 config[CONFIG_SIZE];		/* little endian, as the guest reads it */
-	char id[VIRTIO_BLK_ID_BYTES];	/* not NUL-terminated when 20 long */
-	char name[NAME_LEN];		/* "<guest>/<device>" */
-	struct list_head node;		/* in `disks` */
-
-	/* Guards what follows up to `idle`. Taken inside the queue lock. */
-	spinlock_t lock;
-	u32 gen;			/* changes with the queue lock held too */
-	u32 free_slots;			/* bit i: slots[i] is free */
-	/* References that keep the device alive: slots taken plus passes
-	 * over the queue running. Destroy and reset wait for 0. */
-	unsigned int active;
-	bool running;			/* a pass is running (one at a time) */
-	bool rerun;			/* another pass was asked for meanwhile */
-	bool starved;			/* requests wait in the ring for a slot */
-	bool stopping;			/* no new request starts */
-	struct waitq idle;		/* woken when `active` drops to 0 */
-
-	unsigned int warnings;		/* queue lock */
-	struct vq_req req;		/* the chain in hand; queue lock */
-	struct blk_slot slots[VIRTIO_BLK_INFLIGHT];
-};
 
 /* Every guest disk, to name the holder of a backend in a refused claim. */
 static LIST_HEAD(disks);
@@ -455,6 +413,8 @@ static u32 blk_config_read(struct virtio_dev *d, u32 off, unsigned int width)
 	return v;
 }
 
+static void blk_quiesce(struct virtio_dev *d, bool quiet);
+
 #define BLK_FEATURES \
 	(VIRTIO_FEATURE(VIRTIO_BLK_F_SIZE_MAX) | VIRTIO_FEATURE(VIRTIO_BLK_F_SEG_MAX) | \
 	 VIRTIO_FEATURE(VIRTIO_BLK_F_BLK_SIZE) | VIRTIO_FEATURE(VIRTIO_BLK_F_FLUSH))
@@ -466,10 +426,13 @@ static const struct virtio_backend_ops blk_ops = {
 	.features = BLK_FEATURES,
 	.num_queues = 1,
 	.queue_max = VIRTIO_BLK_QUEUE_MAX,
-	.config_size = CONFIG_SIZE,
+	.config_size = VIRTIO_BLK_CONFIG_SIZE,
 	.config_read = blk_config_read,
 	.queue_notify = blk_queue_notify,
 	.reset = blk_dev_reset,
+	.quiesce = blk_quiesce,
+	.snap_save = virtio_blk_snap_save,
+	.snap_load = virtio_blk_snap_load,
 };
 
 static const struct virtio_backend_ops blk_ro_ops = {
@@ -478,10 +441,13 @@ static const struct virtio_backend_ops blk_ro_ops = {
 	.features = BLK_FEATURES | VIRTIO_FEATURE(VIRTIO_BLK_F_RO),
 	.num_queues = 1,
 	.queue_max = VIRTIO_BLK_QUEUE_MAX,
-	.config_size = CONFIG_SIZE,
+	.config_size = VIRTIO_BLK_CONFIG_SIZE,
 	.config_read = blk_config_read,
 	.queue_notify = blk_queue_notify,
 	.reset = blk_dev_reset,
+	.quiesce = blk_quiesce,
+	.snap_save = virtio_blk_snap_save,
+	.snap_load = virtio_blk_snap_load,
 };
 
 /* ---- waiting for requests in flight -------------------------------------- */
@@ -515,6 +481,26 @@ static void quiesce(struct virtio_blk *blk)
 			warn_at = now + WAIT_WARN_NS;
 		}
 	}
+}
+
+/* Snapshot quiesce: requests in flight are waited for as a guest reset
+ * does, without the reset. Released, a pass takes what waited in the ring
+ * meanwhile (no notify is lost: QueueNotify takes nothing while stopping). */
+static void blk_quiesce(struct virtio_dev *d, bool quiet)
+{
+	struct virtio_blk *blk = virtio_dev_priv(d);
+	unsigned long flags;
+
+	if (quiet) {
+		quiesce(blk);
+		return;
+	}
+	flags = spin_lock_irqsave(&blk->lock);
+	blk->stopping = false;
+	blk->starved = false;
+	blk->active++;		/* the pass's reference */
+	spin_unlock_irqrestore(&blk->lock, flags);
+	run_put(blk, VIRTIO_BLK_QUEUE_MAX, true);
 }
 
 /* ---- properties ---------------------------------------------------------- */

@@ -42,6 +42,11 @@
  * A Status 0 write cannot wait (the trap holds the queue lock): a read in
  * flight then may still land in its buffer, which the guest gave up.
  *
+ * Snapshots: quiesced, the device waits for requests in flight as a guest
+ * reset does and starts none until released (then it takes what waited).
+ * The section names the disk (backend, range, capacity, mode), which the
+ * restored device's must match, and keeps the serial the guest read.
+ *
  * The backend is claimed at create (blockdev_claim, or blockdev_claim_read
  * for a read-only disk: readers share a device) and released at destroy; a
  * claim refused because another guest disk holds it (or its disk, or one

@@ -11,6 +11,7 @@ struct virtio_console {
 	struct virtio_dev *vdev;
 	struct vserial *port;
 	struct vq_req req;	/* the chain in hand; queue lock */
+	bool quiet;		/* quiesced: host input waits (queue lock) */
 };
 
 /* Sends the readable bytes of req to the port, at most TX_MAX; returns
@@ -75,6 +76,10 @@ static size_t console_rx(struct vserial *vs, const char *buf, size_t len)
 
 	if (!len || !virtio_queue_begin(c->vdev, VIRTIO_CONSOLE_RXQ, &irqflags))
 		return 0;
+	if (c->quiet) {
+		virtio_queue_end(c->vdev, irqflags);
+		return 0;	/* the terminal keeps it */
+	}
 	/* At most a ring's worth of buffers, even if the guest adds more. */
 	while (taken < len && used < VIRTIO_CONSOLE_QUEUE_MAX) {
 		size_t n;
@@ -103,6 +108,18 @@ static void console_config_write(struct virtio_dev *d, u32 off, unsigned int wid
 		vserial_write(c->port, &ch, 1);
 }
 
+/* Snapshot quiesce: input waits in the terminal. Set under the queue lock,
+ * so input being copied in when it is set has ended when this returns. */
+static void console_quiesce(struct virtio_dev *d, bool quiet)
+{
+	struct virtio_console *c = virtio_dev_priv(d);
+	unsigned long irqflags;
+
+	virtio_queue_lock(d, VIRTIO_CONSOLE_RXQ, &irqflags);
+	c->quiet = quiet;
+	virtio_queue_end(d, irqflags);
+}
+
 static const struct virtio_backend_ops console_ops = {
 	.name = "console",
 	.device_id = VIRTIO_ID_CONSOLE,
@@ -112,6 +129,7 @@ static const struct virtio_backend_ops console_ops = {
 	.config_size = CONFIG_SIZE,
 	.config_write = console_config_write,	/* reads: 0 */
 	.queue_notify = console_queue_notify,
+	.quiesce = console_quiesce,
 };
 
 static const struct vserial_ops console_port_ops = { .rx = console_rx };

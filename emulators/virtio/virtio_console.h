@@ -15,6 +15,7 @@
  *    the guest posted, filling each as far as the input goes; returns how
  *    many bytes were taken, 0 when no buffer is posted or the driver is not
  *    ready. The caller (the terminal) keeps the rest and offers it again.
+ *    Quiesced for a snapshot, the device takes none.
  *  - VIRTIO_CONSOLE_F_EMERG_WRITE: a write to config emerg_wr (offset 8)
  *    sends its low byte to the port, before and after feature negotiation.
  *    cols, rows and max_nr_ports read 0 (F_SIZE and F_MULTIPORT are not

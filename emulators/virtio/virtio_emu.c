@@ -291,6 +291,45 @@ static void virtio_emu_reset(void *priv)
 		virtio_dev_reset(e->vdev);
 }
 
+/* ---- snapshots: the transport's, given the guest's interrupt line -------- */
+
+static u16 virtio_emu_snap_type(void *priv)
+{
+	struct virtio_emu *e = priv;
+
+	return virtio_dev_snap_type(e->vdev);
+}
+
+static void virtio_emu_snap_save(void *priv, struct snap_tlv_writer *w)
+{
+	struct virtio_emu *e = priv;
+
+	virtio_dev_snap_save(e->vdev, w);
+}
+
+static int virtio_emu_snap_load(void *priv, const struct snap_section *s, char *err,
+				size_t errlen)
+{
+	struct virtio_emu *e = priv;
+
+	return virtio_dev_snap_load(e->vdev, s, e->dev->irq, guest_irq_line(e->g, e->dev->irq),
+				    err, errlen);
+}
+
+static void virtio_emu_quiesce(void *priv, bool quiet)
+{
+	struct virtio_emu *e = priv;
+
+	virtio_dev_quiesce(e->vdev, quiet);
+}
+
+static void virtio_emu_snap_resume(void *priv)
+{
+	struct virtio_emu *e = priv;
+
+	virtio_dev_snap_resume(e->vdev);
+}
+
 /* "virtio_mmio@<base>" as QEMU's virt board writes it: compatible, reg,
  * the SPI edge-triggered, dma-coherent (guest RAM is coherent with the
  * device: the hypervisor reads it through the cache). */
@@ -329,4 +368,9 @@ EMULATOR(virtio_mmio_emulator) = {
 	.reset = virtio_emu_reset,
 	.fdt_node = virtio_emu_fdt_node,
 	.check = virtio_emu_check,
+	.snap_type = virtio_emu_snap_type,
+	.snap_save = virtio_emu_snap_save,
+	.snap_load = virtio_emu_snap_load,
+	.quiesce = virtio_emu_quiesce,
+	.snap_resume = virtio_emu_snap_resume,
 };

@@ -1,57 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The VirtIO-MMIO transport: registers, status and features, queues, interrupt. */
 #define LOG_PREFIX "virtio"
-#include "virtio_mmio.h"
+#include "virtio_mmio_priv.h"
 #include <kestrel/heap.h>
 #include <kestrel/log.h>
-#include <kestrel/spinlock.h>
 #include <printf.h>
 #include <string.h>
 
-#define NAME_LEN	64
 #define LOG_BUDGET	8	/* guest-caused warnings per device, then debug */
-
-/* Status bits the driver may set. */
-#define STATUS_DRIVER_BITS \
-	(VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_DRIVER_OK | \
-	 VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_FAILED)
-
-/* One queue: its registers and its ring state. */
-struct virtio_queue {
-	u32 num;
-	u64 desc, driver, device;
-	bool ready;
-	struct vq vq;		/* set up at QueueReady = 1; queue lock */
-};
-
-struct virtio_dev {
-	/* Guards everything below up to `warnings`; IRQs masked. status and
-	 * queues[].ready change with the queue lock held too. */
-	spinlock_t lock;
-	/* The queue lock: ring state (queues[].vq) and backend work on it. */
-	spinlock_t vq_lock;
-	u32 status, isr, config_gen;
-	u32 dev_features_sel, drv_features_sel, queue_sel, shm_sel;
-	u64 driver_features;		/* words 0 and 1 as written */
-	bool driver_features_high;	/* bits written to words >= 2: never offered */
-	u64 features;			/* accepted at FEATURES_OK */
-	struct virtio_queue queues[VIRTIO_MAX_QUEUES];
-	bool line;			/* the level last given to set_irq */
-	bool irq_busy;			/* a CPU is reporting line changes */
-	u32 edges, edges_shown;		/* InterruptStatus bits newly set / reported */
-	unsigned int warnings;
-
-	/* Fixed once created. */
-	u64 offered;			/* DeviceFeatures */
-	const struct virtio_backend_ops *ops;
-	void *priv;
-	struct vq_mem mem;
-	struct devemu_region region;
-	struct devemu_map *map;
-	virtio_irq_fn set_irq;
-	void *irq_ctx;
-	char name[NAME_LEN];
-};
 
 /* A guest-caused warning: warning level up to a budget per device, then
  * debug, so a guest cannot flood the console. Lock held. */
@@ -69,8 +25,7 @@ struct virtio_dev {
 
 static bool live(const struct virtio_dev *d)
 {
-	return (d->status & (VIRTIO_STATUS_DRIVER_OK | VIRTIO_STATUS_NEEDS_RESET |
-			     VIRTIO_STATUS_FAILED)) == VIRTIO_STATUS_DRIVER_OK;
+	return virtio_dev_live(d);
 }
 
 /* The queue QueueSel names, or NULL. */
@@ -496,6 +451,12 @@ struct vq *virtio_queue_begin(struct virtio_dev *d, unsigned int q, unsigned lon
 	return NULL;
 }
 
+struct vq *virtio_queue_lock(struct virtio_dev *d, unsigned int q, unsigned long *irqflags)
+{
+	*irqflags = spin_lock_irqsave(&d->vq_lock);
+	return &d->queues[q].vq;
+}
+
 void virtio_queue_end(struct virtio_dev *d, unsigned long irqflags)
 {
 	spin_unlock_irqrestore(&d->vq_lock, irqflags);
@@ -530,6 +491,35 @@ void virtio_dev_notify_used(struct virtio_dev *d, unsigned int q)
 	irqflags = spin_lock_irqsave(&d->lock);
 	raise_isr(d, VIRTIO_INT_USED);
 	spin_unlock_irqrestore(&d->lock, irqflags);	/* reported at virtio_queue_end */
+}
+
+/* Where queue q stands: its indices, so a kick sees whether it moved. */
+static u32 queue_position(struct virtio_dev *d, unsigned int q)
+{
+	unsigned long qflags = spin_lock_irqsave(&d->vq_lock);
+	const struct vq *vq = &d->queues[q].vq;
+	u32 pos = (u32)vq->last_avail_idx << 16 | vq->used_idx;
+
+	spin_unlock_irqrestore(&d->vq_lock, qflags);
+	return pos;
+}
+
+void virtio_dev_kick(struct virtio_dev *d)
+{
+	for (unsigned int q = 0; q < d->ops->num_queues; q++) {
+		unsigned long irqflags = spin_lock_irqsave(&d->lock);
+		bool ok = live(d) && d->queues[q].ready && d->ops->queue_notify;
+		u32 before;
+
+		spin_unlock_irqrestore(&d->lock, irqflags);
+		if (!ok)
+			continue;
+		/* No vCPU retries a kick: call again while the backend asks for
+		 * it and gets on (an rng waiting for entropy does not). */
+		do {
+			before = queue_position(d, q);
+		} while (d->ops->queue_notify(d, q) && queue_position(d, q) != before);
+	}
 }
 
 void virtio_dev_config_changed(struct virtio_dev *d)

@@ -132,6 +132,8 @@
 #define VIRTIO_RESERVED_FEATURES	(((1ULL << 50) - 1) & ~((1ULL << 24) - 1))
 
 struct virtio_dev;
+struct snap_section;
+struct snap_tlv_writer;
 
 /* What a device type provides to the transport. Constant, shared by all
  * devices of the type. */
@@ -156,6 +158,22 @@ struct virtio_backend_ops {
 	/* The device was reset (Status 0, a guest reset). The queue lock is
 	 * held, d->lock is not: no queue work runs meanwhile. May be NULL. */
 	void (*reset)(struct virtio_dev *d);
+
+	/* Snapshots (virtio_dev_quiesce and virtio_dev_snap_*); each may be
+	 * NULL. Thread context, no lock held, the guest's vCPUs parked. */
+	/* quiet: take no more host input or new work, wait for work in
+	 * flight, and give back chains taken but not started, so that no
+	 * queue holds a chain; !quiet: undo it and pick up what waited. */
+	void (*quiesce)(struct virtio_dev *d, bool quiet);
+	/* Writes the type's own fields (tags from 0x100, increasing) after
+	 * the transport's. The device is quiesced. */
+	void (*snap_save)(struct virtio_dev *d, struct snap_tlv_writer *w);
+	/* Checks the type's fields of s, then loads them into a new device:
+	 * 0, or -EINVAL with what is wrong in err (virtio_snap_refuse). Runs
+	 * after the transport's fields passed their checks, before they are
+	 * loaded. */
+	int (*snap_load)(struct virtio_dev *d, const struct snap_section *s, char *err,
+			 size_t errlen);
 };
 
 /* Drives the device's interrupt line (guest_irq_set_level for its SPI):
@@ -225,5 +243,62 @@ void virtio_dev_notify_used(struct virtio_dev *d, unsigned int q);
  * after DRIVER_OK the configuration change interrupt is raised. Any
  * context, neither lock held. */
 void virtio_dev_config_changed(struct virtio_dev *d);
+
+/*
+ * For a backend's quiesce: takes the queue lock and returns queue q's ring
+ * state whatever the device's status (ready or not, live or not), to read
+ * or give back indices; nothing in it may touch guest memory. Released by
+ * virtio_queue_end.
+ */
+struct vq *virtio_queue_lock(struct virtio_dev *d, unsigned int q, unsigned long *irqflags);
+
+/* As if the driver had written QueueNotify once for each ready queue of a
+ * live device; a backend that stops with more to do is called again while
+ * the queue moves. Thread context, no lock held. */
+void virtio_dev_kick(struct virtio_dev *d);
+
+/* ---- snapshots (virtio_mmio_snap.c, docs/snapshot-format.md) ------------- */
+
+/* The section type of the device's state: 0x1100 + its device id. */
+u16 virtio_dev_snap_type(const struct virtio_dev *d);
+
+/*
+ * Quiesces the device (quiet) or releases it (!quiet), through the
+ * backend's quiesce. Quiet, no queue holds a chain afterwards (the
+ * snapshot's "no chain in flight"): a queue that is not ready, or of a
+ * device that needs a reset or failed, does no work until the driver sets
+ * it up again from index 0, so a chain it still holds is recorded as given
+ * back. Thread context, the guest's vCPUs parked.
+ */
+void virtio_dev_quiesce(struct virtio_dev *d, bool quiet);
+
+/* Writes the transport's fields (0x0001-0x002a) and the type's. The device
+ * is quiesced. Thread context. */
+void virtio_dev_snap_save(struct virtio_dev *d, struct snap_tlv_writer *w);
+
+/*
+ * Checks every field of section s against this device and the guest, then
+ * loads it into the device, new and in its reset state: registers, queues,
+ * InterruptStatus, ConfigGeneration and the line level, without calling
+ * set_irq (the interrupt controller, loaded first, has the line already:
+ * spi_line is its input level for SPI spi, which the saved line must
+ * equal). 0, or -EINVAL with what is wrong in err, no prefix ("tag 0x0020
+ * (queue-num): queue 0 size 100 is not a power of 2"). Thread context.
+ */
+int virtio_dev_snap_load(struct virtio_dev *d, const struct snap_section *s, unsigned int spi,
+			 bool spi_line, char *err, size_t errlen);
+
+/* After a restore, before the vCPUs run: virtio_dev_kick. */
+void virtio_dev_snap_resume(struct virtio_dev *d);
+
+/* For snap_load hooks: writes "tag 0x<tag> (<name>): <fmt...>" into err,
+ * naming the tag as section type `type` does; returns -EINVAL. */
+int virtio_snap_refuse(char *err, size_t errlen, u16 type, u16 tag, const char *fmt, ...)
+	__printf(5, 6);
+/* "tag 0x<tag> (<name>) missing"; returns -EINVAL. */
+int virtio_snap_missing(char *err, size_t errlen, u16 type, u16 tag);
+/* A saved string (len bytes, untrusted) for a message: at most size - 1
+ * characters, anything but printable ASCII shown as '?'. */
+void virtio_snap_printable(char *buf, size_t size, const u8 *bytes, size_t len);
 
 #endif

@@ -5,6 +5,7 @@
 #include <kestrel/errno.h>
 #include <kestrel/heap.h>
 #include <kestrel/log.h>
+#include <kestrel/snapshot.h>
 #include <libfdt.h>
 #include <printf.h>
 #include <stdarg.h>
@@ -23,6 +24,7 @@ struct virtio_net {
 	u8 tx_buf[ETH_FRAME_MAX];		/* tx_lock */
 	struct vq_req tx_req;			/* tx_lock and the queue lock */
 	struct vq_req rx_req;			/* the queue lock */
+	bool quiet;		/* quiesced: frames for the port dropped (the queue lock) */
 };
 
 /* ---- config space (the transport's lock held) ---------------------------- */
@@ -118,7 +120,7 @@ static bool net_receive(struct netport *p, const void *frame, size_t len)
 
 	if (!virtio_queue_begin(d, VIRTIO_NET_RXQ, &flags))
 		return false;	/* not running: dropped */
-	if (virtio_queue_pop(d, VIRTIO_NET_RXQ, req) > 0) {
+	if (!n->quiet && virtio_queue_pop(d, VIRTIO_NET_RXQ, req) > 0) {
 		if (req->write_len >= VIRTIO_NET_HDR_LEN + len) {
 			u8 hdr[VIRTIO_NET_HDR_LEN] = { 0 };
 
@@ -141,6 +143,72 @@ static bool net_receive(struct netport *p, const void *frame, size_t len)
 
 static const struct netport_ops net_port_ops = { .receive = net_receive };
 
+/* ---- snapshots ------------------------------------------------------------ */
+
+/* Quiesce: frames for the port are dropped (the switch counts them in the
+ * port's rx dropped), and a transmit under way ends first. quiet is set
+ * under the queue lock, so a delivery copying a frame in has ended too. */
+static void net_quiesce(struct virtio_dev *d, bool quiet)
+{
+	struct virtio_net *n = virtio_dev_priv(d);
+	unsigned long flags = spin_lock_irqsave(&n->tx_lock);
+	unsigned long qflags;
+
+	virtio_queue_lock(d, VIRTIO_NET_RXQ, &qflags);
+	n->quiet = quiet;
+	virtio_queue_end(d, qflags);
+	spin_unlock_irqrestore(&n->tx_lock, flags);
+}
+
+static const char *switch_name(const struct virtio_net *n)
+{
+	struct netswitch *sw = READ_ONCE(n->port.sw);
+
+	return sw ? netswitch_name(sw) : "";	/* attached from create to destroy */
+}
+
+static void net_snap_save(struct virtio_dev *d, struct snap_tlv_writer *w)
+{
+	struct virtio_net *n = virtio_dev_priv(d);
+	const char *sw = switch_name(n);
+
+	snap_tlv_put_bytes(w, SNAP_VIRTIO_NET_MAC, SNAP_M, n->config, ETH_ALEN);
+	snap_tlv_put_bytes(w, SNAP_VIRTIO_NET_SWITCH, SNAP_M, sw, strlen(sw));
+}
+
+/* The saved MAC stays, under whatever name the restored guest has: the
+ * guest read it already. The guest is stopped: nothing reads config now. */
+static int net_snap_load(struct virtio_dev *d, const struct snap_section *s, char *err,
+			 size_t errlen)
+{
+	static const u8 zero[ETH_ALEN];
+	struct virtio_net *n = virtio_dev_priv(d);
+	const char *sw = switch_name(n);
+	const u8 *mac, *name;
+	size_t len, nlen;
+
+	if (!snap_get_bytes(s, SNAP_VIRTIO_NET_MAC, &mac, &len))
+		return virtio_snap_missing(err, errlen, s->type, SNAP_VIRTIO_NET_MAC);
+	if (!snap_get_bytes(s, SNAP_VIRTIO_NET_SWITCH, &name, &nlen))
+		return virtio_snap_missing(err, errlen, s->type, SNAP_VIRTIO_NET_SWITCH);
+	if (len != ETH_ALEN)
+		return virtio_snap_refuse(err, errlen, s->type, SNAP_VIRTIO_NET_MAC,
+					  "%zu bytes, expected 6", len);
+	if ((mac[0] & 1) || !memcmp(mac, zero, ETH_ALEN))
+		return virtio_snap_refuse(err, errlen, s->type, SNAP_VIRTIO_NET_MAC, MAC_FMT " is "
+					  "not a unicast address", MAC_ARGS(mac));
+	if (nlen != strlen(sw) || memcmp(name, sw, nlen)) {
+		char saved[NETSWITCH_NAME_MAX];
+
+		virtio_snap_printable(saved, sizeof(saved), name, nlen);
+		return virtio_snap_refuse(err, errlen, s->type, SNAP_VIRTIO_NET_SWITCH, "\"%s\", "
+					  "but the device is on switch %s", saved, sw);
+	}
+	memcpy(n->config, mac, ETH_ALEN);
+	memcpy(n->port.mac, mac, ETH_ALEN);
+	return 0;
+}
+
 /* No reset hook: frames are copied in and out synchronously, so nothing is
  * held across a reset, and the port stays attached. */
 static const struct virtio_backend_ops net_ops = {
@@ -153,6 +221,9 @@ static const struct virtio_backend_ops net_ops = {
 	.config_read = net_config_read,
 	.config_write = net_config_write,
 	.queue_notify = net_queue_notify,
+	.quiesce = net_quiesce,
+	.snap_save = net_snap_save,
+	.snap_load = net_snap_load,
 };
 
 /* ---- lifecycle ----------------------------------------------------------- */

@@ -18,7 +18,10 @@
  *    buffer: a zeroed header (num_buffers = 1) then the frame. No buffer,
  *    a device not running, or a buffer too small for the frame: the frame
  *    is dropped (the port's rx dropped; a too small buffer is returned
- *    with 0 bytes).
+ *    with 0 bytes). Quiesced for a snapshot, every frame is dropped so.
+ *  - snapshots: the section keeps the MAC the guest read (a restored card
+ *    uses it whatever its guest's name) and the switch, which the restored
+ *    device's must be.
  *
  * Locks: tx_lock serialises transmitting (two vCPUs may notify at once);
  * under it the queue lock is taken to take a chain and released before the

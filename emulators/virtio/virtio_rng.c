@@ -13,6 +13,7 @@ struct virtio_rng {
 	 * notification. */
 	struct vq_req req;
 	bool held;
+	bool quiet;		/* quiesced for a snapshot: no new work (queue lock) */
 };
 
 /* Fills req's writable buffers with what the source gives, up to
@@ -47,6 +48,11 @@ static bool rng_queue_notify(struct virtio_dev *d, unsigned int q)
 
 	if (!vq)
 		return false;
+	if (rng->quiet) {
+		/* Quiesced: the notification is taken again at release. */
+		virtio_queue_end(d, irqflags);
+		return false;
+	}
 	/* Every request but a held one is returned before the next is taken,
 	 * so a held request is the one the queue has out. If not, the driver
 	 * set the queue up again (QueueReady 0, then 1) since: drop it. */
@@ -91,6 +97,31 @@ static void rng_reset(struct virtio_dev *d)
 	rng->held = false;
 }
 
+/*
+ * Snapshot quiesce. A held request was taken but not started: it is given
+ * back (last_avail rewound to its avail entry, which the driver does not
+ * reuse before the chain is used), so the snapshot holds no chain and the
+ * device, or the restored one, takes it again. Released, the queue is
+ * looked at again.
+ */
+static void rng_quiesce(struct virtio_dev *d, bool quiet)
+{
+	struct virtio_rng *rng = virtio_dev_priv(d);
+	unsigned long irqflags;
+	struct vq *vq = virtio_queue_lock(d, 0, &irqflags);
+
+	rng->quiet = quiet;
+	if (quiet && rng->held) {
+		/* Anything else: the queue was set up again, the request is gone. */
+		if ((u16)(vq->last_avail_idx - vq->used_idx) == 1)
+			vq->last_avail_idx--;
+		rng->held = false;
+	}
+	virtio_queue_end(d, irqflags);
+	if (!quiet)
+		virtio_dev_kick(d);
+}
+
 static const struct virtio_backend_ops rng_ops = {
 	.name = "rng",
 	.device_id = VIRTIO_ID_RNG,
@@ -99,6 +130,7 @@ static const struct virtio_backend_ops rng_ops = {
 	.config_size = 0,
 	.queue_notify = rng_queue_notify,
 	.reset = rng_reset,
+	.quiesce = rng_quiesce,
 };
 
 struct virtio_dev *virtio_rng_create(const struct virtio_mmio_config *cfg,

@@ -15,7 +15,9 @@
  * notification completes the held request first, before it takes a new
  * one. A device reset (Status 0, a guest reset) drops the held request,
  * as it does the whole queue; so does the driver setting the queue up
- * again.
+ * again. Quiesced for a snapshot, the device gives a held request back to
+ * the ring (it is taken again once released, or by the restored device)
+ * and takes no new one.
  */
 #ifndef KESTREL_EMU_VIRTIO_RNG_H
 #define KESTREL_EMU_VIRTIO_RNG_H

@@ -108,19 +108,24 @@ static bool store32(const struct vq *q, gpa_t gpa, u32 val)
 }
 
 /* True when all of [gpa, gpa + len) is guest RAM (len 0: always). */
-static bool range_ok(const struct vq *q, gpa_t gpa, u64 len)
+static bool mem_range_ok(const struct vq_mem *mem, gpa_t gpa, u64 len)
 {
 	if (gpa + len < gpa)
 		return false;
 	while (len) {
 		u64 n = 0;
 
-		if (!q->mem.map(q->mem.ctx, gpa, len, &n) || !n || n > len)
+		if (!mem->map(mem->ctx, gpa, len, &n) || !n || n > len)
 			return false;
 		gpa += n;
 		len -= n;
 	}
 	return true;
+}
+
+static bool range_ok(const struct vq *q, gpa_t gpa, u64 len)
+{
+	return mem_range_ok(&q->mem, gpa, len);
 }
 
 /* Copies [gpa, gpa + len) out of guest RAM, across chunks. */
@@ -146,9 +151,43 @@ static bool copy_in(const struct vq *q, gpa_t gpa, void *dst, u64 len)
 
 /* ---- setup --------------------------------------------------------------- */
 
+int vq_check(const struct vq_mem *mem, u32 num, gpa_t desc, gpa_t avail, gpa_t used,
+	     enum vq_ring *ring)
+{
+	const struct {
+		enum vq_ring ring;
+		gpa_t at;
+		u64 align, len;
+	} rings[] = {
+		/* The full rings, event fields included, as the driver allocates them. */
+		{ VQ_RING_DESC, desc, VQ_DESC_ALIGN, (u64)VQ_DESC_SIZE * num },
+		{ VQ_RING_AVAIL, avail, VQ_AVAIL_ALIGN, 6 + 2 * (u64)num },
+		{ VQ_RING_USED, used, VQ_USED_ALIGN, 6 + 8 * (u64)num },
+	};
+
+	if (!num || num > VQ_MAX_SIZE || (num & (num - 1)))
+		return -VQ_ERR_SIZE;
+	for (unsigned int i = 0; i < ARRAY_SIZE(rings); i++) {
+		if (!IS_ALIGNED(rings[i].at, rings[i].align)) {
+			*ring = rings[i].ring;
+			return -VQ_ERR_RING_ALIGN;
+		}
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(rings); i++) {
+		if (!mem_range_ok(mem, rings[i].at, rings[i].len)) {
+			*ring = rings[i].ring;
+			return -VQ_ERR_RING_RANGE;
+		}
+	}
+	return 0;
+}
+
 int vq_init(struct vq *q, const struct vq_mem *mem, u32 num, gpa_t desc, gpa_t avail,
 	    gpa_t used, bool event_idx, bool indirect)
 {
+	enum vq_ring ring;
+	int err = vq_check(mem, num, desc, avail, used, &ring);
+
 	memset(q, 0, sizeof(*q));
 	q->mem = *mem;
 	q->desc = desc;
@@ -156,17 +195,9 @@ int vq_init(struct vq *q, const struct vq_mem *mem, u32 num, gpa_t desc, gpa_t a
 	q->used = used;
 	q->event_idx = event_idx;
 	q->indirect = indirect;
-	if (!num || num > VQ_MAX_SIZE || (num & (num - 1)))
-		return fail(q, VQ_ERR_SIZE);
-	q->num = (u16)num;
-	if (!IS_ALIGNED(desc, VQ_DESC_ALIGN) || !IS_ALIGNED(avail, VQ_AVAIL_ALIGN) ||
-	    !IS_ALIGNED(used, VQ_USED_ALIGN))
-		return fail(q, VQ_ERR_RING_ALIGN);
-	/* The full rings, event fields included, as the driver allocates them. */
-	if (!range_ok(q, desc, (u64)VQ_DESC_SIZE * num) || !range_ok(q, avail, 6 + 2 * (u64)num) ||
-	    !range_ok(q, used, 6 + 8 * (u64)num))
-		return fail(q, VQ_ERR_RING_RANGE);
-	return 0;
+	if (err != -VQ_ERR_SIZE)
+		q->num = (u16)num;
+	return err ? fail(q, (enum vq_error)-err) : 0;
 }
 
 /* ---- taking a chain ------------------------------------------------------ */

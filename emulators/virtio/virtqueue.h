@@ -111,6 +111,18 @@ struct vq {
 	int error;			/* the first VQ_ERR_* met (negative), or 0 */
 };
 
+/* The rings of a queue, as vq_check names the one it refused. */
+enum vq_ring { VQ_RING_DESC, VQ_RING_AVAIL, VQ_RING_USED };
+
+/*
+ * The checks vq_init makes, alone: num a power of 2 up to VQ_MAX_SIZE, each
+ * ring aligned and all in guest RAM. 0, or -VQ_ERR_SIZE, -VQ_ERR_RING_ALIGN
+ * or -VQ_ERR_RING_RANGE with *ring the ring at fault (the first in table
+ * order). Touches no guest memory other than through mem->map.
+ */
+int vq_check(const struct vq_mem *mem, u32 num, gpa_t desc, gpa_t avail, gpa_t used,
+	     enum vq_ring *ring);
+
 /*
  * Sets q up over the rings at desc/avail/used with num entries, in its
  * initial state (indices 0). Checks num and the rings' alignment and that

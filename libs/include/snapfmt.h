@@ -449,6 +449,15 @@ struct snap_validate_opts {
 	const char *build;	/* "Kestrel 0.1.0", named when refusing unknown sections */
 	uint16_t arch;		/* check 7 against it; 0: any arch (reported in info) */
 	uint32_t page_size;	/* likewise; 0: any power of two from 4096 */
+	/*
+	 * 0: `file` is the whole snapshot. Otherwise the snapshot (its store
+	 * extents) holds container_len bytes and `file` only its first len
+	 * bytes, the metadata: check 8 compares file_length with
+	 * container_len, the table and every section must lie in the bytes
+	 * given, and the RAM chunks (check 22) are left to the caller, who
+	 * reads them where they go.
+	 */
+	uint64_t container_len;
 	/* Called once per skipped optional section; may be NULL. */
 	void (*notice)(void *ctx, const char *msg);
 	void *ctx;

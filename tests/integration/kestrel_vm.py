@@ -29,6 +29,14 @@ SPIN_IMAGE = bytes.fromhex("00000014")
 _payloads = {}
 
 
+def copy_disk(dst):
+    """Copies the build's boot disk to dst, keeping it sparse (most of its
+    641 MiB are never written): a test that writes the disk uses a copy."""
+    subprocess.run(["cp", "--sparse=always", os.path.join(BUILD, "disk.img"), str(dst)],
+                   check=True)
+    return dst
+
+
 def make_payload(config):
     """Builds (once per session) the payload for tests/integration/configs/
     <config>.dts with tools/mkpayload.sh: the test firmware comes from the

@@ -2,13 +2,11 @@
 """Kestrel boots from U-Boot and directly, with 1 and 4 CPUs, brings every
 CPU online, and powers off or resets on command."""
 
-import os
 import re
-import shutil
 
 import pytest
 
-from kestrel_vm import BUILD
+from kestrel_vm import copy_disk
 from linux_shell import attach, sh
 
 
@@ -35,7 +33,7 @@ def test_uboot_boots_the_linux_guest_to_its_shell(vms, tmp_path):
     """What make run does: U-Boot, Kestrel, and with no keypress the
     default configuration's Linux guest at its busybox shell."""
     disk = tmp_path / "disk.img"
-    shutil.copyfile(os.path.join(BUILD, "disk.img"), disk)
+    copy_disk(disk)
     vm = vms(boot="uboot", smp=4, disk=str(disk), timeout=180)
     vm.run("log level err")
     attach(vm, "linux0/uart0", timeout=180)

@@ -10,10 +10,10 @@ import pytest
 from kestrel_qemu import NIC_MAC
 from kestrel_vm import boot_to_prompt
 
-# tools/mkbootdisk.sh: 1 MiB, then three partitions of 64 MiB.
-DISK = {"vda": (193, "virtio-blk"),
+# tools/mkbootdisk.sh: 1 MiB, then partitions of 64, 512 and 64 MiB.
+DISK = {"vda": (641, "virtio-blk"),
         "vda1": (64, "partition (MBR type 0x0e)"),
-        "vda2": (64, "partition (MBR type 0xda)"),
+        "vda2": (512, "partition (MBR type 0xda)"),
         "vda3": (64, "partition (MBR type 0x83)")}
 
 
@@ -60,8 +60,8 @@ def test_blockdev_list_shows_disk_and_partitions(vm):
 def test_boot_log_names_disk_and_partitions(vm):
     log = vm.console()
     assert re.search(r"virtio-host: vda: virtio-blk at 0x[0-9a-f]+, irq \d+:", log)
-    assert "blockdev: vda: 193 MiB (395264 sectors), virtio-blk" in log
-    assert "blockdev: vda3: 64 MiB at sector 264192 of vda, MBR type 0x83" in log
+    assert "blockdev: vda: 641 MiB (1312768 sectors), virtio-blk" in log
+    assert "blockdev: vda3: 64 MiB at sector 1181696 of vda, MBR type 0x83" in log
     assert "error" not in log.split("starting at EL2", 1)[1]
 
 

@@ -6,15 +6,13 @@ uplink, the virtio console and entropy. The VM runs on a copy of the boot
 disk, so the build's disk.img is never written."""
 
 import hashlib
-import os
 import re
-import shutil
 import struct
 
 import pytest
 
 from guest_console import bind, unbind, written
-from kestrel_vm import BUILD, boot_to_prompt
+from kestrel_vm import boot_to_prompt, copy_disk
 from linux_shell import attach, sh
 
 PORT = "linux0/uart0"
@@ -33,7 +31,7 @@ def partition_start(image, n):
 @pytest.fixture(scope="module")
 def disk(tmp_path_factory):
     path = tmp_path_factory.mktemp("linux") / "disk.img"
-    shutil.copyfile(os.path.join(BUILD, "disk.img"), path)
+    copy_disk(path)
     return str(path)
 
 

@@ -4,7 +4,7 @@
 import re
 
 COMMANDS = ["blockdev", "devtree", "guest", "heap", "help", "host", "log", "netswitch", "reset",
-            "shutdown", "vcpu", "version", "vserial"]
+            "shutdown", "snapshot", "vcpu", "version", "vserial"]
 
 
 def test_help_lists_every_command_alphabetically(shared_vm):

@@ -60,6 +60,7 @@ struct blockdev {
 	void *priv;			/* the driver's */
 	struct blockdev *parent;	/* a partition's disk */
 	u64 start;			/* a partition's first sector on parent */
+	u8 mbr_type;			/* a partition's MBR type (0xda: snapshot store) */
 	const char *kind;		/* "virtio-blk", "partition (MBR type 0x83)" */
 	struct list_head node;
 	u64 reads, writes, errors;	/* requests completed (a partition's also
@@ -89,6 +90,10 @@ int blockdev_submit(struct blockdev *bd, struct blk_req *req);
 /* Reads or writes count sectors at sector into buf and waits (thread
  * context; boot context with IRQs on polls). 0 or a negative error. */
 int blockdev_rw(struct blockdev *bd, enum blk_op op, u64 sector, void *buf, u32 count);
+
+/* Waits until every write bd completed before is durable (a cache flush:
+ * VIRTIO_BLK_T_FLUSH). 0 or a negative error. Thread context. */
+int blockdev_flush(struct blockdev *bd);
 
 /* A guest disk takes / gives back a device (shown in `blockdev list`). A
  * whole disk and its partitions exclude each other, as do two writers:

@@ -15,6 +15,8 @@
 #include <kestrel/log.h>
 
 struct guest;
+struct snap_section;
+struct snap_tlv_writer;
 
 /* Cells of a 3-cell GIC interrupt specifier (type, number, flags), as the
  * guest's interrupt controller binding defines them. */
@@ -56,6 +58,30 @@ struct emulator {
 	 * ("'type' \"foo\" is not one of: rng, blk"); the caller prefixes
 	 * the guest and device. */
 	int (*check)(const void *fdt, int node, char *err, size_t errlen);
+
+	/*
+	 * Snapshots (kestrel/snapshot.h, docs/snapshot-format.md). A guest
+	 * with a device whose emulator lacks snap_type cannot be saved.
+	 */
+	/* The section type the device's state is saved as (SNAP_SEC_*). */
+	u16 (*snap_type)(void *priv);
+	/* Writes the device's fields, tags increasing. The guest is paused
+	 * and the device quiesced. Thread context. */
+	void (*snap_save)(void *priv, struct snap_tlv_writer *w);
+	/* Checks every value of the section, then loads it into the device
+	 * of a new, stopped guest whose vGIC is already loaded (its line
+	 * must equal guest_irq_line(); the line is not driven). 0, or
+	 * -EINVAL with what is wrong in err, no prefix ("tag 0x0002 (cr):
+	 * 0x12345 is wider than 16 bits"). Thread context. */
+	int (*snap_load)(void *priv, const struct snap_section *s, char *err, size_t errlen);
+	/* quiet: stop taking host input for the guest (terminal input waits,
+	 * frames are dropped and counted) and wait until requests in flight
+	 * are done, so that nothing changes the guest's RAM or the device's
+	 * state; !quiet: take input again. Thread context. */
+	void (*quiesce)(void *priv, bool quiet);
+	/* After a restore, before the vCPUs run: as if the driver had written
+	 * QueueNotify once for every ready queue. Thread context. */
+	void (*snap_resume)(void *priv);
 };
 
 #define EMULATOR(sym) \

@@ -49,6 +49,7 @@ struct guest {
 	unsigned int id;		/* 1.., unique while it exists */
 	struct guest_config cfg;
 	void *config_fdt;		/* copy of the configuration DTB it came from */
+	int config_node;		/* the guest's node in it */
 	enum guest_state state;
 	const char *last_event;		/* why it last changed state, for `guest info` */
 	struct waitq vcpu_wq;		/* a vCPU parked, unparked or exited */
@@ -63,6 +64,8 @@ struct guest {
 	gpa_t entry;			/* where vCPU 0 starts, x0 = dtb */
 	gpa_t dtb;
 	u64 boots;			/* starts and resets */
+	bool quiet;			/* devices quiesced (paused): no host input */
+	u64 paused_vcounter;		/* its virtual counter, frozen while paused */
 };
 
 /* Requests a guest's vCPU hands to the worker thread. */
@@ -79,11 +82,25 @@ void guests_init(void);
  * context. */
 int guest_create(const void *fdt, int node, struct guest **out, char *err, size_t errlen);
 
+/* guest_create for a restore (core/snapshot_restore.c): the guest is named
+ * `name` whatever its node is called, and its kernel and initrd need not
+ * be in the payload (they are only loaded if it is reset). */
+int guest_create_named(const void *fdt, int node, const char *name, struct guest **out,
+		       char *err, size_t errlen);
+
+/* A restored guest (stopped, its state loaded) continues: its virtual
+ * counter reads `vcounter`, every device gets its snap_resume, and it
+ * becomes running (run) or paused. Thread context. */
+int guest_restored(struct guest *g, u64 vcounter, bool run, char *err, size_t errlen);
+
 /* Control operations; each returns 0 or -EINVAL with a reason in err when
  * the guest is not in a state that allows it ("basic0 is not running").
  * Thread context, not from one of the guest's vCPUs. */
 int guest_start(struct guest *g, char *err, size_t errlen);   /* stopped -> running */
 int guest_stop(struct guest *g, char *err, size_t errlen);    /* -> stopped */
+/* Pausing parks the vCPUs, quiesces the devices (emulator quiesce: no host
+ * input, no request in flight) and freezes the guest's virtual counter;
+ * resuming undoes the three, so the guest does not see the pause. */
 int guest_pause(struct guest *g, char *err, size_t errlen);   /* running -> paused */
 int guest_resume(struct guest *g, char *err, size_t errlen);  /* paused -> running */
 int guest_reset(struct guest *g, char *err, size_t errlen);   /* reboot: reload, vCPU 0 on */
@@ -104,6 +121,10 @@ unsigned int guest_count(void);
 
 /* Drives the line of the guest's shared interrupt `spi`. Any context. */
 int guest_irq_set_level(struct guest *g, unsigned int spi, bool level);
+
+/* The input level of shared interrupt `spi` as the interrupt controller
+ * holds it (false for an SPI the guest lacks). Any context. */
+bool guest_irq_line(struct guest *g, unsigned int spi);
 
 /* Host virtual address of guest-physical [gpa, gpa + len) when it lies in
  * the guest's RAM within one 2 MiB chunk, else NULL. Any context. */

@@ -52,6 +52,7 @@ struct guest_config {
  * skip that check. Lets the parser run in host unit tests.
  */
 struct guest_config_env {
+	const char *name;			/* the guest's name, NULL: the node's */
 	unsigned int host_cpus;
 	u64 host_ram_free;			/* bytes a guest may still get */
 	bool (*file_exists)(const char *name);	/* payload lookup */
