@@ -6,7 +6,9 @@
  * libs/snapfmt's; this file only keeps the bookkeeping in one place.
  */
 #include <crc32c.h>
+#include <kestrel/errno.h>
 #include <kestrel/snapshot.h>
+#include <printf.h>
 #include <string.h>
 
 void snap_out_init(struct snap_out *o, void *buf, size_t cap, u64 base)
@@ -126,4 +128,43 @@ bool snap_get_bytes(const struct snap_section *s, u16 tag, const u8 **data, size
 bool snap_get_array(const struct snap_section *s, u16 tag, struct snap_field *f)
 {
 	return find(s, tag, SNAP_VT_ARRAY, f);
+}
+
+/* "tag 0x0020 (queue-num)" and sep into err; the bytes written. */
+static size_t tag_prefix(char *err, size_t errlen, u16 type, u16 tag, const char *sep)
+{
+	const struct snap_type_spec *ts = snap_type_spec(type);
+	const struct snap_tag_spec *spec = NULL;
+	unsigned int idx;
+	int n;
+
+	if (ts)
+		spec = snap_tag_spec(ts, tag, &idx);
+	n = snprintf(err, errlen, "tag 0x%04x (%s)%s", tag, spec ? spec->name : "?", sep);
+	return n < 0 ? 0 : MIN((size_t)n, errlen);
+}
+
+int snap_vrefuse(char *err, size_t errlen, u16 type, u16 tag, const char *fmt, va_list ap)
+{
+	size_t n = tag_prefix(err, errlen, type, tag, ": ");
+
+	if (n < errlen)
+		vsnprintf(err + n, errlen - n, fmt, ap);
+	return -EINVAL;
+}
+
+int snap_refuse(char *err, size_t errlen, u16 type, u16 tag, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	snap_vrefuse(err, errlen, type, tag, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+int snap_missing(char *err, size_t errlen, u16 type, u16 tag)
+{
+	tag_prefix(err, errlen, type, tag, " missing");
+	return -EINVAL;
 }

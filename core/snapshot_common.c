@@ -28,6 +28,16 @@ void snap_opts(struct snap_validate_opts *o, const char *name, u64 container_len
 	o->container_len = container_len;
 }
 
+int snap_verror(char *err, size_t errlen, const char *name, int ret, const char *fmt,
+		va_list ap)
+{
+	int n = snprintf(err, errlen, "snapshot %s: ", name);
+
+	if (n >= 0 && (size_t)n < errlen)
+		vsnprintf(err + n, errlen - n, fmt, ap);
+	return ret;
+}
+
 void snap_fmt_secs(char *buf, size_t len, u64 ns)
 {
 	u64 ms = ns / 1000000;

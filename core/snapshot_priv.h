@@ -52,6 +52,10 @@ void snap_fmt_mib(char *buf, size_t len, u64 bytes);
 extern const char snap_build[];
 void snap_producer(char *buf, size_t len);
 
+/* "snapshot <name>: <fmt...>" into err; returns ret. */
+int snap_verror(char *err, size_t errlen, const char *name, int ret, const char *fmt,
+		va_list ap);
+
 /* Snapshot validation options of this build, for snapshot `name`. */
 void snap_opts(struct snap_validate_opts *o, const char *name, u64 container_len);
 

@@ -18,11 +18,9 @@
 int snap_read_fail(struct snap_read *r, int err, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(r->err, r->errlen, "snapshot %s: ", r->name);
 
 	va_start(ap, fmt);
-	if (n >= 0 && (size_t)n < r->errlen)
-		vsnprintf(r->err + n, r->errlen - n, fmt, ap);
+	snap_verror(r->err, r->errlen, r->name, err, fmt, ap);
 	va_end(ap);
 	return err;
 }

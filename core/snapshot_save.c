@@ -44,11 +44,9 @@ static int fail(struct save *s, int err, const char *fmt, ...) __printf(3, 4);
 static int fail(struct save *s, int err, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(s->err, s->errlen, "snapshot %s: ", s->name);
 
 	va_start(ap, fmt);
-	if (n >= 0 && (size_t)n < s->errlen)
-		vsnprintf(s->err + n, s->errlen - n, fmt, ap);
+	snap_verror(s->err, s->errlen, s->name, err, fmt, ap);
 	va_end(ap);
 	return err;
 }

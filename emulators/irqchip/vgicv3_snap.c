@@ -177,18 +177,11 @@ struct vgic_load {
 /* Writes "tag 0x0016 (spi-priority): <what>" into the error; -EINVAL. */
 static __printf(3, 4) int refuse(struct vgic_load *l, u16 tag, const char *fmt, ...)
 {
-	const struct snap_tag_spec *sp;
-	unsigned int idx;
 	va_list ap;
-	int n;
 
-	sp = snap_tag_spec(snap_type_spec(SNAP_SEC_ARM64_VGICV3), tag, &idx);
-	n = snprintf(l->err, l->errlen, "tag 0x%04x (%s): ", tag, sp ? sp->name : "?");
-	if (n >= 0 && (size_t)n < l->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(l->err + n, l->errlen - n, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	snap_vrefuse(l->err, l->errlen, SNAP_SEC_ARM64_VGICV3, tag, fmt, ap);
+	va_end(ap);
 	return -EINVAL;
 }
 

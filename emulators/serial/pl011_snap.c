@@ -54,18 +54,11 @@ void vpl011_snap_save(struct vpl011 *u, struct snap_tlv_writer *w)
 /* Writes "tag 0x0002 (cr): <what>" into err; -EINVAL. */
 static __printf(4, 5) int refuse(char *err, size_t errlen, u16 tag, const char *fmt, ...)
 {
-	const struct snap_tag_spec *sp;
-	unsigned int idx;
 	va_list ap;
-	int n;
 
-	sp = snap_tag_spec(snap_type_spec(SNAP_SEC_PL011), tag, &idx);
-	n = snprintf(err, errlen, "tag 0x%04x (%s): ", tag, sp ? sp->name : "?");
-	if (n >= 0 && (size_t)n < errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err + n, errlen - n, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	snap_vrefuse(err, errlen, SNAP_SEC_PL011, tag, fmt, ap);
+	va_end(ap);
 	return -EINVAL;
 }
 

@@ -19,44 +19,20 @@ typedef unsigned long long ull;		/* for printing u64 */
 
 /* ---- messages ------------------------------------------------------------ */
 
-/* "tag 0x0020 (queue-num): " into err; the bytes written. */
-static size_t tag_prefix(char *err, size_t errlen, u16 type, u16 tag, const char *sep)
-{
-	const struct snap_type_spec *ts = snap_type_spec(type);
-	const struct snap_tag_spec *spec = NULL;
-	unsigned int idx;
-	int n;
-
-	if (ts)
-		spec = snap_tag_spec(ts, tag, &idx);
-	n = snprintf(err, errlen, "tag 0x%04x (%s)%s", tag, spec ? spec->name : "?", sep);
-	return n < 0 ? 0 : MIN((size_t)n, errlen);
-}
-
-static int vrefuse(char *err, size_t errlen, u16 type, u16 tag, const char *fmt, va_list ap)
-{
-	size_t n = tag_prefix(err, errlen, type, tag, ": ");
-
-	if (n < errlen)
-		vsnprintf(err + n, errlen - n, fmt, ap);
-	return -EINVAL;
-}
-
 int virtio_snap_refuse(char *err, size_t errlen, u16 type, u16 tag, const char *fmt, ...)
 {
 	va_list ap;
 	int r;
 
 	va_start(ap, fmt);
-	r = vrefuse(err, errlen, type, tag, fmt, ap);
+	r = snap_vrefuse(err, errlen, type, tag, fmt, ap);
 	va_end(ap);
 	return r;
 }
 
 int virtio_snap_missing(char *err, size_t errlen, u16 type, u16 tag)
 {
-	tag_prefix(err, errlen, type, tag, " missing");
-	return -EINVAL;
+	return snap_missing(err, errlen, type, tag);
 }
 
 void virtio_snap_printable(char *buf, size_t size, const u8 *bytes, size_t len)
@@ -85,7 +61,7 @@ static int no(const struct why *w, u16 tag, const char *fmt, ...)
 	int r;
 
 	va_start(ap, fmt);
-	r = vrefuse(w->err, w->len, w->type, tag, fmt, ap);
+	r = snap_vrefuse(w->err, w->len, w->type, tag, fmt, ap);
 	va_end(ap);
 	return r;
 }

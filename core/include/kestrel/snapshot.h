@@ -24,6 +24,7 @@
 
 #include <kestrel/types.h>
 #include <snapfmt.h>
+#include <stdarg.h>
 
 /* --- saving: the sections of one snapshot, built in memory ---------------- */
 
@@ -81,6 +82,16 @@ bool snap_get_u64(const struct snap_section *s, u16 tag, u64 *v);
 bool snap_get_bytes(const struct snap_section *s, u16 tag, const u8 **data, size_t *len);
 /* array: *f describes it; read elements with snap_field_elem(). */
 bool snap_get_array(const struct snap_section *s, u16 tag, struct snap_field *f);
+
+/*
+ * A loader's refusal: writes "tag 0x0002 (cr): <what>" into err, the tag
+ * named from the format's tables for section type `type`; returns -EINVAL.
+ * snap_missing writes "tag 0x0004 (pc) missing".
+ */
+int snap_refuse(char *err, size_t errlen, u16 type, u16 tag, const char *fmt, ...)
+	__printf(5, 6);
+int snap_vrefuse(char *err, size_t errlen, u16 type, u16 tag, const char *fmt, va_list ap);
+int snap_missing(char *err, size_t errlen, u16 type, u16 tag);
 
 /* --- the operations (core/snapshot_*.c; the terminal's `snapshot`) ------- */
 
