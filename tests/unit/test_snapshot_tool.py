@@ -7,36 +7,20 @@ alone, saved into a store on a small MBR disk image as Kestrel lays it out."""
 import shutil
 import struct
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 SRCTREE = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(SRCTREE / "tests" / "integration"))
+from snapshot_disk import crc32c  # noqa: E402
+
 MIB = 0x100000
 UNIT = 2 * MIB
 SNAP_LEN = 0x600000
 
-# --- CRC32C and the tagged fields ---------------------------------------------
-
-
-def _crc_table():
-    table = []
-    for i in range(256):
-        c = i
-        for _ in range(8):
-            c = (c >> 1) ^ (0x82F63B78 if c & 1 else 0)
-        table.append(c)
-    return table
-
-
-CRC_TABLE = _crc_table()
-
-
-def crc32c(data, crc=0):
-    crc ^= 0xFFFFFFFF
-    for b in data:
-        crc = CRC_TABLE[(crc ^ b) & 0xFF] ^ (crc >> 8)
-    return crc ^ 0xFFFFFFFF
+# --- the tagged fields (CRC32C: the integration tests' independent reader) ----
 
 
 def field(tag, vtype, value, mandatory=True):
