@@ -171,8 +171,19 @@ static void unload(struct vcpu *v, bool *loaded)
 	*loaded = false;
 }
 
-/* One guest entry, unless a request or the scheduler wants the CPU first.
- * Returns true when the vCPU should give the CPU away. */
+/* Nothing but the guest wants this CPU: no request for the vCPU, still
+ * powered on (PSCI CPU_OFF), no reschedule, no interrupt waiting (IRQs are
+ * masked). */
+static bool guest_only(struct vcpu *v)
+{
+	return !READ_ONCE(v->requests) && READ_ONCE(v->power_on) && !sched_need_resched() &&
+	       !arch_irq_pending();
+}
+
+/* Guest entries, for as long as exits are handled in place (a hypercall,
+ * an emulated access) and nothing else wants the CPU: the common trap goes
+ * back into the guest without leaving this loop. Returns true when the
+ * vCPU should give the CPU away. */
 static bool run_once(struct vcpu *v, bool *loaded)
 {
 	enum vcpu_exit e;
@@ -180,6 +191,8 @@ static bool run_once(struct vcpu *v, bool *loaded)
 
 	arch_irq_disable();
 	WRITE_ONCE(v->in_guest, true);
+	/* Pairs with vcpu_kick's: a change made before the kick is seen by
+	 * the entry, or the kick's IPI ends the run. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (READ_ONCE(v->requests) || sched_need_resched()) {
 		WRITE_ONCE(v->in_guest, false);
@@ -187,7 +200,9 @@ static bool run_once(struct vcpu *v, bool *loaded)
 		return false;
 	}
 	t0 = arch_counter_read();
-	e = arch_vcpu_run(v);
+	do
+		e = arch_vcpu_run(v);
+	while (e == VCPU_EXIT_CONTINUE && guest_only(v));
 	v->stats.run_ticks += arch_counter_read() - t0;
 	WRITE_ONCE(v->in_guest, false);
 	arch_irq_enable();	/* the IRQ that ended the run, if any, is taken here */

@@ -30,3 +30,9 @@ bool arch_irqs_disabled(void)
 {
 	return read_sysreg(daif) & (1UL << 7);
 }
+
+bool arch_irq_pending(void)
+{
+	/* At EL2, ISR_EL1 shows the physical IRQ and FIQ lines. */
+	return read_sysreg(isr_el1) & ((1UL << 7) | (1UL << 6));
+}

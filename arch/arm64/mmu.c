@@ -205,6 +205,19 @@ void arch_zero_pages(void *p, size_t len)
 		memset(p, 0, len);
 		return;
 	}
+	/* Eight blocks per iteration: creating a guest zeroes all its RAM, and
+	 * the loop's own instructions would otherwise cost as much as the
+	 * zeroing (a 256 MiB guest is 4 Mi blocks of 64 bytes). */
+	for (; (size_t)(end - a) >= 8 * block; a += 8 * block)
+		__asm__ __volatile__("dc zva, %0\n\t"
+				     "add x16, %0, %1\n\tdc zva, x16\n\t"
+				     "add x16, x16, %1\n\tdc zva, x16\n\t"
+				     "add x16, x16, %1\n\tdc zva, x16\n\t"
+				     "add x16, x16, %1\n\tdc zva, x16\n\t"
+				     "add x16, x16, %1\n\tdc zva, x16\n\t"
+				     "add x16, x16, %1\n\tdc zva, x16\n\t"
+				     "add x16, x16, %1\n\tdc zva, x16"
+				     :: "r"(a), "r"(block) : "x16", "memory");
 	for (; a < end; a += block)
 		__asm__ __volatile__("dc zva, %0" :: "r"(a) : "memory");
 	dsb(ish);

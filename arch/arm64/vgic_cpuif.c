@@ -118,25 +118,37 @@ void arm64_vgic_flush(struct vcpu *v)
 	struct vgic *g = arm64_guest(v)->vgic;
 	struct vgic_irq_info info;
 	u64 hcr = ICH_HCR_EN;
+	/* The model may hold more than the LRs take; on most entries (a
+	 * trap with nothing to deliver) this is false and nothing is locked. */
+	bool more = vgic_maybe_pending(g, v->id);
 
-	for (unsigned int i = 0; i < nr_lrs; i++) {
+	for (unsigned int i = 0; i < nr_lrs && more; i++) {
 		if (a->lr[i])
 			continue;
 		/* A 1-of-N SPI can be taken by another vCPU between the two
 		 * calls: then ask again. */
-		while (!vgic_next_pending(g, v->id, &info)) {
-			if (vgic_ack(g, v->id, info.intid))
-				continue;
-			a->lr[i] = lr_encode(&info, VGIC_LR_PENDING);
-			break;
+		for (;;) {
+			if (vgic_next_pending(g, v->id, &info)) {
+				more = false;
+				break;
+			}
+			if (!vgic_ack(g, v->id, info.intid)) {
+				a->lr[i] = lr_encode(&info, VGIC_LR_PENDING);
+				break;
+			}
 		}
-		if (!a->lr[i])
-			break;
 	}
-	if (!vgic_next_pending(g, v->id, &info))
+	if (more && !vgic_next_pending(g, v->id, &info))
 		hcr |= ICH_HCR_NPIE;	/* more wait: exit when the LRs drain */
+	a->lrs_used = 0;
+	/* The hardware LRs are all zero here (load and sync leave them so):
+	 * only the ones in use are written, none on most entries. */
 	for (unsigned int i = 0; i < nr_lrs; i++)
-		lr_write(i, a->lr[i]);
+		if (a->lr[i]) {
+			lr_write(i, a->lr[i]);
+			a->lrs_used |= BIT(i);
+		}
+	a->ich_hcr = hcr;
 	write_sysreg_s(hcr, ICH_HCR_EL2);
 }
 
@@ -149,7 +161,12 @@ void arm64_vgic_sync(struct vcpu *v)
 	struct vgic *g = arm64_guest(v)->vgic;
 	bool timer_ended = false;
 
+	/* Nothing in the LRs and no maintenance interrupt asked for: the
+	 * common exit (a trap) has nothing to read back. */
+	if (!a->lrs_used && a->ich_hcr == ICH_HCR_EN)
+		return;
 	write_sysreg_s(0, ICH_HCR_EL2);	/* drops any maintenance interrupt */
+	a->ich_hcr = 0;
 	for (unsigned int i = 0; i < nr_lrs; i++) {
 		if (!a->lr[i])
 			continue;
@@ -184,6 +201,9 @@ bool arm64_vgic_lr_pending(const struct vcpu *v)
 void arm64_vgic_load(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
+
+	for (unsigned int i = 0; i < nr_lrs; i++)
+		lr_write(i, 0);		/* whatever this CPU held: flush writes only used LRs */
 
 	write_sysreg_s(a->vmcr, ICH_VMCR_EL2);
 	write_sysreg_s(a->ap0r[0], ICH_AP0R0_EL2);

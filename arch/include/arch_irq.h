@@ -18,4 +18,9 @@ void arch_irq_disable(void);
 /* True when IRQs are masked on the calling CPU. Any context. */
 bool arch_irqs_disabled(void);
 
+/* True when an interrupt waits at the calling CPU, masked or not: code that
+ * loops with IRQs masked (a vCPU re-entering its guest) stops for it. Any
+ * context. */
+bool arch_irq_pending(void);
+
 #endif

@@ -115,6 +115,12 @@ int vgic_sgi_generate(struct vgic *g, unsigned int from, u64 sgir, unsigned int 
  * -ENOENT when there is none (or -EINVAL). Does not change state. */
 int vgic_next_pending(struct vgic *g, unsigned int vcpu, struct vgic_irq_info *out);
 
+/* False when nothing can be deliverable to vcpu, read without the lock for
+ * the guest-entry path: a vCPU that has announced it is entering (and then
+ * fenced) either sees a change here or gets the kick that follows it. True
+ * means "ask vgic_next_pending". */
+bool vgic_maybe_pending(struct vgic *g, unsigned int vcpu);
+
 /* Takes intid for vcpu when the vCPU side hands it to a list register:
  * pending -> active (the pending latch is cleared; a level interrupt whose
  * line is still high stays pending too). 0, or -ENOENT when it is no longer

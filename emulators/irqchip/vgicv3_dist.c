@@ -39,6 +39,8 @@
 #define GICD_TYPER_RSS		BIT(26)
 #define VGIC_IDBITS		10
 
+_Static_assert((VGIC_MAX_SPIS + 31) / 32 <= 32, "spi_hint has one bit per SPI bank");
+
 /* ---- interrupt state ------------------------------------------------------ */
 
 static u32 all_vcpus(const struct vgic *g)
@@ -67,7 +69,7 @@ static struct vgic_bank *irq_bank(struct vgic *g, unsigned int intid, unsigned i
 	return b && (b->valid & BIT(intid % 32)) ? b : NULL;
 }
 
-u32 vgic_targets(const struct vgic *g, const struct vgic_bank *b, u32 newly)
+u32 vgic_targets(struct vgic *g, const struct vgic_bank *b, u32 newly)
 {
 	u32 mask = 0;
 
@@ -75,6 +77,7 @@ u32 vgic_targets(const struct vgic *g, const struct vgic_bank *b, u32 newly)
 		return 0;
 	if (b->first_intid < VGIC_NR_PRIVATE)
 		return BIT(b->vcpu);
+	g->spi_hint |= (u32)BIT((b->first_intid - VGIC_NR_PRIVATE) / 32);
 	for (; newly; newly &= newly - 1)
 		mask |= g->routes[b->first_intid - VGIC_NR_PRIVATE + __builtin_ctz(newly)].targets;
 	return mask;
@@ -516,8 +519,14 @@ int vgic_next_pending(struct vgic *g, unsigned int vcpu, struct vgic_irq_info *o
 		return -EINVAL;
 	flags = spin_lock_irqsave(&g->lock);
 	scan_bank(g, &g->cpu[vcpu].priv, vcpu, &best, &prio);
-	for (unsigned int i = 0; i < g->nr_spi_banks; i++)
-		scan_bank(g, &g->spi_banks[i], vcpu, &best, &prio);
+	for (u32 hint = g->spi_hint; hint; hint &= hint - 1) {
+		unsigned int i = __builtin_ctz(hint);	/* ascending: lower INTIDs first */
+
+		if (!vgic_ready(&g->spi_banks[i], g->ctlr))
+			g->spi_hint &= ~(u32)BIT(i);
+		else
+			scan_bank(g, &g->spi_banks[i], vcpu, &best, &prio);
+	}
 	if (best >= 0) {
 		const struct vgic_bank *b = irq_bank(g, best, vcpu);
 		u32 bit = (u32)BIT(best % 32);
@@ -529,6 +538,13 @@ int vgic_next_pending(struct vgic *g, unsigned int vcpu, struct vgic_irq_info *o
 	}
 	spin_unlock_irqrestore(&g->lock, flags);
 	return best >= 0 ? 0 : -ENOENT;
+}
+
+bool vgic_maybe_pending(struct vgic *g, unsigned int vcpu)
+{
+	if (vcpu >= g->nr_vcpus)
+		return false;
+	return READ_ONCE(g->spi_hint) || vgic_ready(&g->cpu[vcpu].priv, READ_ONCE(g->ctlr));
 }
 
 int vgic_ack(struct vgic *g, unsigned int vcpu, unsigned int intid)

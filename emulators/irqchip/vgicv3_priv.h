@@ -48,6 +48,11 @@ struct vgic {
 	u32 ctlr;		/* EnableGrp0/1 */
 	struct vgic_cpu cpu[VGIC_MAX_VCPUS];
 	struct vgic_bank *spi_banks;	/* INTIDs 32.. in banks of 32 */
+	/* Bit i: spi_banks[i] may hold a ready SPI. Set by vgic_targets for
+	 * every interrupt that becomes ready, cleared by the pending-interrupt
+	 * scan when the bank has none: a guest entry scans the few banks in
+	 * use, not all of them. */
+	u32 spi_hint;
 	struct vgic_route *routes;	/* one per SPI */
 	struct devemu_map *map;
 	struct devemu_region dist, redist;
@@ -116,8 +121,9 @@ enum devemu_result vgic_mmio(struct vgic *g, const struct vgic_reg *regs, unsign
 			     bool write, u64 *val);
 /* vCPUs whose affinity an IROUTER value selects (IRM: all). */
 u32 vgic_route_targets(const struct vgic *g, u64 irouter);
-/* vCPUs to kick for the interrupts `newly` of b that just became ready. Lock held. */
-u32 vgic_targets(const struct vgic *g, const struct vgic_bank *b, u32 newly);
+/* vCPUs to kick for the interrupts `newly` of b that just became ready;
+ * marks b in spi_hint. Lock held. */
+u32 vgic_targets(struct vgic *g, const struct vgic_bank *b, u32 newly);
 /* Bit-per-interrupt register of bank b (NULL: RAZ/WI). Lock held. */
 u32 vgic_bits_read(const struct vgic_bank *b, enum vgic_bits_op op);
 void vgic_bits_write(struct vgic *g, struct vgic_bank *b, enum vgic_bits_op op, u32 val,

@@ -503,6 +503,8 @@ int vgic_snap_load(struct vgic *g, const struct snap_section *s,
 	}
 	for (unsigned int v = 0; v < g->nr_vcpus; v++)
 		g->cpu[v].waker = (u32)snap_field_elem(&l.f.waker, v);
+	/* Any bank may hold a ready SPI now: the next scan sorts it out. */
+	g->spi_hint = g->nr_spi_banks >= 32 ? ~0U : (u32)BIT(g->nr_spi_banks) - 1;
 	spin_unlock_irqrestore(&g->lock, flags);
 	for (unsigned int v = 0; v < g->nr_vcpus; v++) {
 		load_cpuif(&l, v, &c);

@@ -366,6 +366,61 @@ static void test_all_spis(void **state)
 	assert_int_equal(rd(RD(7) + R_TYPER, 8) >> 32, 0x103);
 }
 
+/* The scan for the next pending interrupt only looks at SPI banks where an
+ * interrupt became ready since it last found them empty: every way in must
+ * mark the bank (pending, enable, group, level, end of an active one). */
+static void test_scan_finds_every_way_in(void **state)
+{
+	static const u64 mp1[1] = { 0 };
+	struct vgic_config cfg = config(1, mp1, VGIC_MAX_SPIS);
+	struct vgic_irq_info info;
+	struct vgic *h;
+
+	vgic_destroy(g);
+	assert_int_equal(vgic_create(&cfg, &map, &h), 0);
+	g = h;
+	enable_groups(G1);
+	/* Pending while disabled, then enabled: found in the last bank. */
+	assert_int_equal(vgic_set_pending(g, 1000, 0), 0);
+	assert_int_equal(vgic_next_pending(g, 0, &info), -ENOENT);
+	wr32(DW(ISENABLER, 1000), DB(1000));
+	assert_int_equal(vgic_next_pending(g, 0, &info), 0);
+	assert_int_equal(info.intid, 1000);
+	/* Taken and ended: the bank is empty and the scan forgets it. */
+	assert_int_equal(vgic_ack(g, 0, 1000), 0);
+	assert_int_equal(vgic_next_pending(g, 0, &info), -ENOENT);
+	assert_int_equal(vgic_eoi(g, 0, 1000), 0);
+	assert_int_equal(vgic_next_pending(g, 0, &info), -ENOENT);
+	/* Then pending again by a register write. */
+	wr32(DW(ISPENDR, 1000), DB(1000));
+	assert_int_equal(vgic_next_pending(g, 0, &info), 0);
+	assert_int_equal(info.intid, 1000);
+	wr32(DW(ICPENDR, 1000), DB(1000));
+	assert_int_equal(vgic_next_pending(g, 0, &info), -ENOENT);
+	/* A level line in a middle bank, while groups are off, then on. */
+	enable_groups(0);
+	wr32(DW(ISENABLER, 500), DB(500));
+	assert_int_equal(vgic_set_level(g, 500, 0, true), 0);
+	assert_int_equal(vgic_next_pending(g, 0, &info), -ENOENT);
+	enable_groups(G1);
+	assert_int_equal(vgic_next_pending(g, 0, &info), 0);
+	assert_int_equal(info.intid, 500);
+	/* Active and pending again: ready once it ends (requeued). */
+	assert_int_equal(vgic_ack(g, 0, 500), 0);
+	assert_int_equal(vgic_next_pending(g, 0, &info), -ENOENT);
+	assert_int_equal(vgic_requeue(g, 0, 500), 0);
+	assert_int_equal(vgic_next_pending(g, 0, &info), 0);
+	assert_int_equal(info.intid, 500);
+	/* Two banks: the higher priority wins, a tie goes to the lower INTID. */
+	wr32(DW(ISENABLER, 40), DB(40));
+	assert_int_equal(vgic_set_pending(g, 40, 0), 0);
+	assert_int_equal(vgic_next_pending(g, 0, &info), 0);
+	assert_int_equal(info.intid, 40);
+	wr(DIST + IPRIORITYR + 40, 1, 0x80);
+	assert_int_equal(vgic_next_pending(g, 0, &info), 0);
+	assert_int_equal(info.intid, 500);
+}
+
 static void test_create_errors(void **state)
 {
 	static const u64 dup[2] = { 0x80000001, 0x00000001 };	/* same affinity */
@@ -489,6 +544,7 @@ static const struct CMUnitTest tests[] = {
 	T(test_kick_for_pending_while_active),
 	T(test_reset),
 	T(test_all_spis),
+	T(test_scan_finds_every_way_in),
 	T(test_create_errors),
 	T(test_destroy_frees_everything),
 };

@@ -49,6 +49,8 @@ struct arch_vcpu {
 	bool loaded;
 	bool vserror;			/* a virtual SError waits (HCR_EL2.VSE) */
 	u64 lr[ARM64_MAX_LRS];		/* list registers in use (0: free) */
+	u64 ich_hcr;			/* ICH_HCR_EL2 as the last entry wrote it */
+	u32 lrs_used;			/* LRs the last entry wrote (bit per LR) */
 	u32 vmcr;			/* ICH_VMCR_EL2 */
 	u32 ap0r[4], ap1r[4];		/* active priorities */
 	struct {
