@@ -198,10 +198,19 @@ static enum vcpu_exit handle_wfx(struct vcpu *v, u64 esr)
 	return (esr & 1) ? VCPU_EXIT_YIELD : VCPU_EXIT_WFI;
 }
 
+/* Kestrel's own hypercalls: SMCCC fast calls of the vendor-specific
+ * hypervisor service (owner 6), over HVC (docs/architecture.md). */
+#define KESTREL_HVC_YIELD	0xc6000001U	/* give the host CPU away; returns 0 */
+
 static enum vcpu_exit handle_hvc(struct vcpu *v, u64 esr)
 {
 	v->stats.exits_hvc++;
-	arm64_vpsci_call(v);	/* the return address is already past the HVC */
+	/* The return address is already past the HVC. */
+	if ((u32)v->arch.x[0] == KESTREL_HVC_YIELD) {
+		v->arch.x[0] = 0;
+		return VCPU_EXIT_YIELD;
+	}
+	arm64_vpsci_call(v);
 	return VCPU_EXIT_CONTINUE;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Boot CPU: read the DTB, map memory, bring up console, GIC and timer, run checks, shell. */
 #include <stdio.h>
+#include "bench.h"
 #include "checks.h"
 #include "exc.h"
 #include "gic.h"
@@ -40,6 +41,8 @@ _Noreturn void boot_main(const void *dtb)
 	exc_install();
 	uart_init(plat.uart.base);
 	banner();
+	if (plat.mode == BOOT_BENCH_PARTNER)
+		bench_partner();
 	if (plat.error) {
 		printf("basic: FATAL dt: %s\n", plat.error);
 		halt();
@@ -54,6 +57,9 @@ _Noreturn void boot_main(const void *dtb)
 	irq_enable();
 	__asm__ volatile("msr daifclr, #4" ::: "memory");	/* SError too */
 
-	checks_run_all();
+	if (plat.mode == BOOT_BENCH)
+		printf("basic: bench mode\n");
+	else
+		checks_run_all();
 	shell_run();
 }

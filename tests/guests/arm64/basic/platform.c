@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Read the machine description from the DTB: memory, CPUs, PL011, GICv3, timer, PSCI, virtio-mmio. */
+/* Read the machine description from the DTB: memory, CPUs, PL011, GICv3, timer, PSCI, virtio-mmio, bootargs. */
 #include "platform.h"
 #include "fdt.h"
 
@@ -8,6 +8,8 @@ struct platform plat;
 /* Collected during the walk, resolved after it. */
 struct dt_scan {
 	const void *stdout_path;		/* /chosen stdout-path */
+	const char *bootargs;			/* /chosen bootargs */
+	uint32_t bootargs_len;
 	struct fdt_node aliases;		/* /aliases (props pointer only) */
 	bool have_aliases;
 	struct {
@@ -118,8 +120,10 @@ static void visit(const void *fdt, const struct fdt_node *n, void *ctx)
 	uint64_t base, size;
 	uint32_t len;
 
-	if (n->depth == 1 && fdt_streq(n->name, "chosen"))
+	if (n->depth == 1 && fdt_streq(n->name, "chosen")) {
 		s->stdout_path = fdt_prop(fdt, n, "stdout-path", &len);
+		s->bootargs = fdt_prop(fdt, n, "bootargs", &s->bootargs_len);
+	}
 	if (n->depth == 1 && fdt_streq(n->name, "aliases")) {
 		s->aliases = *n;
 		s->have_aliases = true;
@@ -217,6 +221,31 @@ static void choose_uart(const void *fdt, struct dt_scan *s)
 				     s->gic_intcells, 0, &plat.uart_level);
 }
 
+/* True if the word at w (ended by a space or NUL) is exactly lit. */
+static bool word_is(const char *w, const char *lit)
+{
+	while (*lit && *w == *lit)
+		w++, lit++;
+	return !*lit && (*w == ' ' || !*w);
+}
+
+/* The boot mode from the space-separated words of bootargs (a string
+ * property: NUL-terminated within its length). */
+static void read_bootargs(const char *args, uint32_t len)
+{
+	if (!args || !len || args[len - 1])
+		return;
+	plat.bootargs = args;
+	for (const char *w = args; *w; w++) {
+		if (w != args && w[-1] != ' ')
+			continue;	/* not the start of a word */
+		if (word_is(w, "kestrel.bench"))
+			plat.mode = BOOT_BENCH;
+		else if (word_is(w, "kestrel.bench=partner"))
+			plat.mode = BOOT_BENCH_PARTNER;
+	}
+}
+
 int platform_from_dt(const void *dtb)
 {
 	struct dt_scan s = { .gic_intcells = 3 };
@@ -227,6 +256,7 @@ int platform_from_dt(const void *dtb)
 	if (!plat.nmem || !s.nuarts)
 		return -1;
 	choose_uart(dtb, &s);
+	read_bootargs(s.bootargs, s.bootargs_len);
 	for (int i = 0; i < plat.nvirtio; i++)
 		plat.virtio[i].intid = decode_irq(s.virtio[i].irq, s.virtio[i].irq_len,
 						  s.gic_intcells, 0, 0);

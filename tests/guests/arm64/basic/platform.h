@@ -18,6 +18,11 @@ struct region {
 
 enum psci_conduit { PSCI_NONE, PSCI_HVC, PSCI_SMC };
 
+/* What /chosen/bootargs asks for: the checks (no word), the benchmark
+ * mode (the word "kestrel.bench") or the partner that only yields
+ * ("kestrel.bench=partner"). */
+enum boot_mode { BOOT_CHECKS, BOOT_BENCH, BOOT_BENCH_PARTNER };
+
 /* A "virtio,mmio" node: its register frame and first interrupt. */
 struct virtio_node {
 	struct region reg;
@@ -27,6 +32,8 @@ struct virtio_node {
 struct platform {
 	const void *dtb;
 	uint32_t dtb_size;
+	const char *bootargs;			/* /chosen/bootargs in the DTB, or NULL */
+	enum boot_mode mode;			/* from bootargs */
 	uint64_t image_start, image_end;	/* the firmware incl. .bss and stacks */
 
 	struct region mem[MAX_MEM];		/* /memory reg entries */

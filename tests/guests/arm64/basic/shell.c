@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The `basic> ` shell on the console: test, counter, reset, off, poke, pattern, virtio, help. */
+/* The `basic> ` shell on the console: test, counter, reset, off, poke, pattern, virtio, bench, help. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bench.h"
 #include "checks.h"
 #include "exc.h"
 #include "psci.h"
@@ -64,6 +65,7 @@ static void cmd_help(void)
 	       "  poke A   store to address A (hex) and report whether it aborted\n"
 	       "  pattern fill|check  write / verify a pattern over all free RAM\n"
 	       "  virtio   malformed queues put the virtio rng in NEEDS_RESET; reset recovers\n"
+	       "  bench [svc|hvc|mmio|sgi|timer|yield|all] [samples]  time traps (ticks/op)\n"
 	       "  help     this list\n");
 }
 
@@ -157,6 +159,8 @@ void shell_run(void)
 			cmd_pattern(cmd + 8);
 		else if (!strcmp(cmd, "virtio"))
 			check_virtio_run();
+		else if (!strcmp(cmd, "bench") || !strncmp(cmd, "bench ", 6))
+			bench_command(cmd + 5);
 		else
 			printf("basic: unknown command '%s' (try help)\n", cmd);
 	}
