@@ -9,6 +9,8 @@
 #   make test             install deps, build, run unit and integration tests
 #   make O=<dir>          out-of-tree build (default: build/)
 #   make snapshot-tool    build $(O)/tools/kestrel-snapshot (reads snapshots on the host)
+#   make bench [QUICK=1]  measure Kestrel against native QEMU (docs/performance.md)
+#   make bench-compare OLD=<file> [NEW=<file>]   two bench runs side by side
 #   make VERBOSE=y        show every command
 
 ARCH ?= arm64
@@ -36,13 +38,13 @@ MAKEFLAGS += --no-builtin-rules
 .DEFAULT_GOAL := all
 .PHONY: all menuconfig savedefconfig olddefconfig run test unit-test \
 	integration-test payload disk clean distclean help deps-build deps-run deps-test \
-	snapshot-tool
+	snapshot-tool bench bench-compare deps-bench
 
 help:
-	@sed -n '3,11s/^# \{0,1\}//p' Makefile
+	@sed -n '3,13s/^# \{0,1\}//p' Makefile
 
 # --- host packages (one script) --------------------------------------------
-deps-build deps-run deps-test:
+deps-build deps-run deps-test deps-bench:
 	$(Q)$(srctree)/tools/deps.sh $(@:deps-%=%)
 
 # --- configuration ---------------------------------------------------------
@@ -82,7 +84,7 @@ $(autoconf_mk): $(config_file) $(kconfig_files)
 	$(Q)touch $(autoconf_mk)
 
 config_goals := %_defconfig menuconfig olddefconfig savedefconfig clean distclean \
-	help deps-build deps-run deps-test unit-test snapshot-tool
+	help deps-build deps-run deps-test deps-bench unit-test snapshot-tool bench-compare
 ifneq ($(filter-out $(config_goals),$(or $(MAKECMDGOALS),all)),)
 include $(autoconf_mk)
 # Until auto.conf exists (make remakes it, then restarts) nothing is known.
@@ -131,11 +133,22 @@ test: deps-test
 	$(Q)$(MAKE) -C $(srctree)/tests/unit O=$(objtree)/unit build-only
 	$(Q)cd $(srctree) && KESTREL_BUILD=$(objtree) $(PYTHON) -m pytest tests
 
+# Benchmarks: the payload and disk make builds (with the test firmware and
+# the Linux guest), then every suite; results in $(O)/bench/.
+bench: deps-bench
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) ARCH=$(ARCH) disk
+	$(Q)cd $(srctree) && $(PYTHON) tests/bench/bench.py --build $(objtree) $(if $(QUICK),--quick)
+
+bench-compare:
+	$(Q)test -n "$(OLD)" || \
+		{ echo "bench-compare: usage: make bench-compare OLD=<file> [NEW=<file>]" >&2; exit 2; }
+	$(Q)$(PYTHON) $(srctree)/tests/bench/compare.py $(OLD) $(or $(NEW),$(objtree)/bench/latest.json)
+
 clean:
 	$(Q)rm -rf $(objtree)/arch $(objtree)/core $(objtree)/drivers $(objtree)/emulators \
 		$(objtree)/libs $(objtree)/libfdt $(objtree)/unit $(objtree)/kestrel* \
 		$(objtree)/payload* $(objtree)/disk.img $(objtree)/debug $(objtree)/guests \
-		$(objtree)/tools
+		$(objtree)/tools $(objtree)/bench
 
 distclean:
 	$(Q)rm -rf $(objtree)

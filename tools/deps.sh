@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Installs the Debian packages Kestrel needs for a purpose (build, run, test).
 #
-# Usage: tools/deps.sh [build] [run] [test]
+# Usage: tools/deps.sh [build] [run] [test] [bench]
 # Idempotent: packages already present are not touched and apt-get update
 # runs at most once, only when something is missing. Without root it prints
 # the exact apt-get line to run and fails.
@@ -11,7 +11,8 @@ set -eu
 pkgs_build="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu picolibc-aarch64-linux-gnu
 python3 python3-kconfiglib device-tree-compiler libfdt-dev linux-source-6.1 xz-utils"
 pkgs_run="qemu-system-arm u-boot-qemu u-boot-tools mtools dosfstools fdisk cpio kmod"
-pkgs_test="python3-pytest python3-pexpect libcmocka-dev clang libclang-rt-14-dev"
+pkgs_test="python3-pytest python3-pexpect libcmocka-dev clang libclang-rt-14-dev gnuplot-nox"
+pkgs_bench="python3-pexpect gnuplot-nox"
 
 want=""
 [ $# -gt 0 ] || set -- build run
@@ -20,7 +21,8 @@ for group in "$@"; do
 	build) want="$want $pkgs_build" ;;
 	run) want="$want $pkgs_build $pkgs_run" ;;
 	test) want="$want $pkgs_build $pkgs_run $pkgs_test" ;;
-	*) echo "deps: unknown group '$group' (expected build, run or test)" >&2; exit 2 ;;
+	bench) want="$want $pkgs_build $pkgs_run $pkgs_bench" ;;
+	*) echo "deps: unknown group '$group' (expected build, run, test or bench)" >&2; exit 2 ;;
 	esac
 done
 

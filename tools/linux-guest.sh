@@ -1,7 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Builds the Linux guest from Debian packages only: the arm64 cloud kernel and
-# an initramfs of busybox-static:arm64 plus the kernel's virtio modules.
+# an initramfs of busybox-static:arm64 plus the kernel's virtio modules, and
+# one program of our own, /bin/kestrel-cntvct (tools/linux-guest/cntvct.c,
+# built here with aarch64-linux-gnu-gcc), which prints the virtual counter
+# and its frequency: "<CNTVCT_EL0> <CNTFRQ_EL0>".
 #
 #   tools/linux-guest.sh <out dir>          (make linux-guest: $(O)/linux)
 #
@@ -10,8 +13,9 @@
 # Its /init mounts proc, sys and devtmpfs, insmods the virtio modules in
 # dependency order (worked out here from depmod's modules.dep), prints
 # "kestrel-linux: modules loaded", brings lo up, starts a shell on the
-# virtio console hvc0 if there is one, prints "kestrel-linux: ready" and runs
-# a shell on the console, a new one after each exit.
+# virtio console hvc0 if there is one, prints "kestrel-linux: ready (cntvct
+# <N> <F>)" (the counter and its frequency just then, from kestrel-cntvct)
+# and runs a shell on the console, a new one after each exit.
 #
 # The packages come from the host's Debian mirror and suites through a private
 # APT configuration (APT_CONFIG) whose only architecture is arm64: the host's
@@ -19,8 +23,8 @@
 # cached in ${KESTREL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kestrel}/linux-arm64
 # (delete it to start over). The index is refreshed once a day; when that
 # fails the cached one is used, so it works offline once cached. The outputs
-# are rebuilt only when the package versions or this script (which holds
-# /init) change.
+# are rebuilt only when the package versions, this script (which holds
+# /init), cntvct.c or the cross compiler's version change.
 set -eu
 
 suite=bookworm
@@ -38,16 +42,21 @@ die() { echo "linux-guest: $*" >&2; exit 1; }
 
 [ $# -eq 1 ] || die "usage: tools/linux-guest.sh <out dir>"
 out=$1
+cntvct_src=$(cd "$(dirname "$0")" && pwd)/linux-guest/cntvct.c
+cc=aarch64-linux-gnu-gcc
 
 # depmod lives in /sbin, which a non-root PATH may lack.
 PATH=$PATH:/usr/sbin:/sbin
-for tool in apt-get apt-cache dpkg-deb depmod cpio sha256sum od; do
+for tool in apt-get apt-cache dpkg-deb depmod cpio sha256sum od "$cc"; do
 	command -v "$tool" >/dev/null || case $tool in
 		depmod) die "depmod not found (Debian package kmod; tools/deps.sh run installs it)" ;;
 		cpio) die "cpio not found (Debian package cpio; tools/deps.sh run installs it)" ;;
+		"$cc") die "$cc not found (Debian package gcc-aarch64-linux-gnu;" \
+			"tools/deps.sh build installs it)" ;;
 		*) die "$tool not found: this needs a Debian host" ;;
 	esac
 done
+[ -r "$cntvct_src" ] || die "$cntvct_src missing"
 [ -r "$keyring" ] || die "$keyring missing (Debian package debian-archive-keyring)"
 
 cache=${KESTREL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kestrel}/linux-arm64
@@ -138,8 +147,9 @@ debver() {
 kversion=$(debver "$kdeb")
 bversion=$(debver "$bdeb")
 
-printf 'kernel %s\nbusybox %s\nscript %s\n' "$kdeb" "$bdeb" \
-	"$(sha256sum <"$0" | cut -d' ' -f1)" >"$tmp/stamp"
+printf 'kernel %s\nbusybox %s\nscript %s\ncntvct %s\ncc %s\n' "$kdeb" "$bdeb" \
+	"$(sha256sum <"$0" | cut -d' ' -f1)" "$(sha256sum <"$cntvct_src" | cut -d' ' -f1)" \
+	"$("$cc" -dumpfullversion)" >"$tmp/stamp"
 if [ -f "$out/Image" ] && [ -f "$out/rootfs.cpio" ] && cmp -s "$tmp/stamp" "$out/.stamp"; then
 	say "$out is up to date ($kpkg $kversion, busybox-static $bversion)"
 	exit 0
@@ -277,6 +287,11 @@ while read -r a; do
 	ln -s busybox "$root/bin/$a"
 done <"$tmp/applets"
 
+# Our counter reader: a static program without a C library, entered at _start.
+"$cc" -Os -Wall -Wextra -Werror -nostdlib -static -ffreestanding -fno-stack-protector \
+	-fno-pie -no-pie -Wl,--build-id=none -s -o "$root/bin/kestrel-cntvct" "$cntvct_src" ||
+	die "cannot build $cntvct_src"
+
 # pid 1 is a shell script, not busybox init: nothing acts on the signal that
 # poweroff, reboot and halt send it, so interactive shells make them act at
 # once (functions, since this busybox's sh runs its applets without PATH).
@@ -318,7 +333,9 @@ if [ -c /dev/hvc0 ] && (exec 3<>/dev/hvc0) 2>/dev/null; then
 	(while :; do setsid sh -c "exec sh -i </dev/hvc0 >/dev/hvc0 2>&1"; sleep 1; done) &
 	echo "kestrel-linux: shell on hvc0"
 fi
-echo "kestrel-linux: ready"
+# The virtual counter and its frequency when the boot is done: the benchmarks
+# read the boot time here (tests/bench/linux_bench.py).
+echo "kestrel-linux: ready (cntvct $(kestrel-cntvct))"
 
 # A shell in its own session on the console's real tty (cttyhack), so it has
 # job control and Ctrl-C; another one after each exit.

@@ -37,12 +37,12 @@ def copy_disk(dst):
     return dst
 
 
-def make_payload(config):
-    """Builds (once per session) the payload for tests/integration/configs/
-    <config>.dts with tools/mkpayload.sh: the test firmware comes from the
-    build, the Linux guest from $(O)/linux, spin.bin is generated; files it
-    cannot find are left out (the configs that name them test Kestrel's own
-    check). Returns the cpio's path."""
+def make_payload(config, configs=CONFIGS):
+    """Builds (once per session) the payload for <configs>/<config>.dts
+    (default: tests/integration/configs) with tools/mkpayload.sh: the test
+    firmware comes from the build, the Linux guest from $(O)/linux, spin.bin
+    is generated; files it cannot find are left out (the configs that name
+    them test Kestrel's own check). Returns the cpio's path."""
     if config in _payloads:
         return _payloads[config]
     out_dir = os.path.join(BUILD, "test-payloads", config)
@@ -51,7 +51,7 @@ def make_payload(config):
         f.write(SPIN_IMAGE)
     out = os.path.join(BUILD, "test-payloads", config + ".cpio")
     subprocess.run([os.path.join(ROOT, "tools", "mkpayload.sh"), "--missing-ok", out,
-                    os.path.join(CONFIGS, config + ".dts"), out_dir,
+                    os.path.join(configs, config + ".dts"), out_dir,
                     os.path.join(BUILD, "guests"), os.path.join(BUILD, "linux")], check=True)
     _payloads[config] = out
     return out
@@ -99,25 +99,13 @@ class ConsoleError(AssertionError):
     """A wait on the console failed; the message holds its last lines."""
 
 
-class KestrelVM:
-    """A QEMU process running Kestrel, with its console transcript."""
+class QemuConsole:
+    """A QEMU process under pexpect, with its console transcript: every wait
+    has a timeout and fails with the console's last lines, and close() ends
+    QEMU by its PID."""
 
-    # payload: "default" (no guests), "build" (the build's own payload, as
-    # make run boots it), the name of a config in configs/, a path, or None.
-    def __init__(self, boot="direct", smp=1, mem="1G", dtb=None, payload="default",
-                 image=None, machine=kestrel_qemu.MACHINE, timeout=90, net=True, disk=None):
+    def __init__(self, argv, timeout=90):
         self.timeout = timeout
-        image = image or os.path.join(BUILD, "kestrel.bin")
-        if payload == "default":
-            payload = make_payload("empty")
-        elif payload == "build":
-            payload = os.path.join(BUILD, "payload.cpio")
-        elif payload and not os.path.isabs(payload) and "/" not in payload:
-            payload = make_payload(payload)
-        argv = kestrel_qemu.qemu_argv(
-            boot=boot, disk=disk or os.path.join(BUILD, "disk.img"), image=image,
-            payload=payload, smp=smp, mem=mem, dtb=dtb, interactive=False,
-            machine=machine, net=net)
         self.transcript = []
         self.proc = pexpect.spawn(argv[0], argv[1:], encoding="utf-8",
                                   codec_errors="replace", timeout=timeout,
@@ -150,27 +138,6 @@ class KestrelVM:
                                f"tail:\n{self.tail()}") from None
         return self.proc.match
 
-    def wait_prompt(self, timeout=None):
-        self.expect(re.escape(PROMPT), timeout)
-
-    def run(self, command, timeout=None):
-        """Type a command, wait for the next prompt, return what it printed.
-        Log lines the hypervisor prints meanwhile (a guest's warning, say)
-        may split the command's echo; they are stepped over."""
-        self.proc.send(command + "\r")
-        deadline = time.time() + (timeout or self.timeout)
-        while True:
-            # A prompt redrawn before the command (after a completion
-            # listing, say) ends a chunk without the echo: wait for the next.
-            self.wait_prompt(max(deadline - time.time(), 0.1))
-            text = ANSI.sub("", self.proc.before).replace("\r", "")
-            rest = skip_echo(text, command)
-            if rest is not None:
-                return rest
-            if time.time() >= deadline:
-                raise ConsoleError(f"no echo of {command!r} before the prompt; console "
-                                   f"tail:\n{self.tail()}")
-
     def send(self, data):
         self.proc.send(data)
 
@@ -194,6 +161,50 @@ class KestrelVM:
             except ProcessLookupError:
                 pass
         self.proc.close(force=True)
+
+
+class KestrelVM(QemuConsole):
+    """A QEMU process running Kestrel, driven through its terminal."""
+
+    # payload: "default" (no guests), "build" (the build's own payload, as
+    # make run boots it), the name of a config in configs/, a path, or None.
+    # extra: more QEMU arguments (the benchmarks add -icount).
+    def __init__(self, boot="direct", smp=1, mem="1G", dtb=None, payload="default",
+                 image=None, machine=kestrel_qemu.MACHINE, timeout=90, net=True, disk=None,
+                 extra=()):
+        image = image or os.path.join(BUILD, "kestrel.bin")
+        if payload == "default":
+            payload = make_payload("empty")
+        elif payload == "build":
+            payload = os.path.join(BUILD, "payload.cpio")
+        elif payload and not os.path.isabs(payload) and "/" not in payload:
+            payload = make_payload(payload)
+        argv = kestrel_qemu.qemu_argv(
+            boot=boot, disk=disk or os.path.join(BUILD, "disk.img"), image=image,
+            payload=payload, smp=smp, mem=mem, dtb=dtb, interactive=False,
+            machine=machine, net=net, extra=extra)
+        super().__init__(argv, timeout)
+
+    def wait_prompt(self, timeout=None):
+        self.expect(re.escape(PROMPT), timeout)
+
+    def run(self, command, timeout=None):
+        """Type a command, wait for the next prompt, return what it printed.
+        Log lines the hypervisor prints meanwhile (a guest's warning, say)
+        may split the command's echo; they are stepped over."""
+        self.proc.send(command + "\r")
+        deadline = time.time() + (timeout or self.timeout)
+        while True:
+            # A prompt redrawn before the command (after a completion
+            # listing, say) ends a chunk without the echo: wait for the next.
+            self.wait_prompt(max(deadline - time.time(), 0.1))
+            text = ANSI.sub("", self.proc.before).replace("\r", "")
+            rest = skip_echo(text, command)
+            if rest is not None:
+                return rest
+            if time.time() >= deadline:
+                raise ConsoleError(f"no echo of {command!r} before the prompt; console "
+                                   f"tail:\n{self.tail()}")
 
 
 def boot_to_prompt(**kwargs):
